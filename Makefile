@@ -1,0 +1,63 @@
+# Assess: the two commands a new user needs are `make run` and `make test`.
+# Both install what is missing (system packages only when absent), then reuse it.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+
+# Pango/HarfBuzz subsetting for WeasyPrint; pdftotext for PDF tests; Debian's Chromium for
+# browser tests; PostgreSQL server binaries for the scale-out tests.
+RUN_PACKAGES := libharfbuzz-subset0
+TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium chromium-driver postgresql
+
+.PHONY: run test lint system-run system-test clean help
+
+help:
+	@echo "make run   - set up and serve Assess with demo data at http://$(HOST):$(PORT)"
+	@echo "make test  - set up and run ruff and the whole test suite"
+
+define ensure_packages
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+system-run:
+	$(call ensure_packages,$(RUN_PACKAGES))
+
+system-test:
+	$(call ensure_packages,$(TEST_PACKAGES))
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+run: system-run $(VENV)/.installed-run
+	$(BIN)/assess init-db
+	$(BIN)/assess demo --if-empty
+	@echo "Serving Assess at http://$(HOST):$(PORT) (Ctrl-C stops it)"
+	exec $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'assess:create_app()'
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+test: system-test $(VENV)/.installed-test lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
