@@ -1,0 +1,82 @@
+"""Assess: a maturity-assessment and coaching survey engine."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: dict[str, object] | None = None) -> Flask:
+    """Build the Flask application.
+
+    Configuration comes from the defaults in :mod:`assess.config`, the instance folder's
+    ``config.py`` and ``ASSESS_*`` / ``FLASK_*`` environment variables; ``test_config``
+    replaces the last two.
+    """
+    import os
+
+    from .config import load_config
+
+    instance_path = os.environ.get("ASSESS_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=_templates_dir(),
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def _templates_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "templates")
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers every table on the metadata)
+    from .auth.session import init_login
+    from .database import configure_engine
+    from .extensions import csrf, db, migrate
+    from .security import register_security_headers
+
+    db.init_app(app)
+    # Batch mode lets migrations alter tables on SQLite, which has little ALTER TABLE.
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
+    csrf.init_app(app)
+    init_login(app)
+    register_security_headers(app)
+    with app.app_context():
+        configure_engine(app)
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent / "migrations")
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .coach import bp as coach_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(coach_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,51 @@
+"""Sign-in and sign-out views: thin, the checks live in services.accounts."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..services import accounts
+from . import bp
+from .forms import LoginForm
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("coach.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        outcome = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if outcome.user is not None:
+            login_user(outcome.user)
+            return redirect(_safe_next(form.next.data) or url_for("coach.home"))
+        flash(outcome.message, "error")
+        status = 429 if outcome.locked else 200
+        return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    accounts.end_all_sessions(current_user)
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths: never an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target

@@ -1,0 +1,136 @@
+"""The ``assess`` command line: thin commands that call services.
+
+``assess`` is a Flask CLI group, so ``flask --app assess <command>`` works the same.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .errors import AssessError
+
+
+def main() -> None:
+    """Entry point of the ``assess`` console script."""
+    from . import create_app
+
+    cli = FlaskGroup(create_app=lambda: create_app(), help="Assess: maturity assessments.")
+    cli.main(prog_name="assess")
+
+
+def register_cli(app: Flask) -> None:
+    for command in (init_db, validate, load_questionnaires, create_coach, demo):
+        app.cli.add_command(command)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema to the latest migration."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo("Database schema is up to date.")
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path())
+@with_appcontext
+def validate(paths: tuple[str, ...]) -> None:
+    """Check questionnaire and playbook files (default: the shipped questionnaires).
+
+    Exits 0 when all files are valid; otherwise prints one line per problem and exits 1.
+    """
+    from .definitions import validate_paths
+
+    targets = list(paths) or [current_app.config["QUESTIONNAIRE_DIR"]]
+    problems = validate_paths(targets)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        sys.exit(1)
+    click.echo(f"All definitions valid in {', '.join(str(t) for t in targets)}.")
+
+
+@click.command("load-questionnaires")
+@click.argument("paths", nargs=-1, type=click.Path())
+@with_appcontext
+def load_questionnaires(paths: tuple[str, ...]) -> None:
+    """Validate and store questionnaire and playbook versions (all or nothing)."""
+    from .definitions import DefinitionError
+    from .services.questionnaires import load_into_database
+
+    targets = list(paths) or [current_app.config["QUESTIONNAIRE_DIR"]]
+    try:
+        report = load_into_database(targets)
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        _fail("Nothing was loaded.")
+        return
+    except AssessError as error:
+        _fail(f"{error}\nNothing was loaded.")
+        return
+    for line in report.added:
+        click.echo(f"loaded {line}")
+    for line in report.unchanged:
+        click.echo(f"unchanged {line}")
+
+
+@click.command("create-coach")
+@click.argument("email")
+@click.option("--org", "org_name", required=True, help="Organisation (created when missing).")
+@click.option("--name", "display_name", default="", help="The coach's display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_coach(email: str, org_name: str, display_name: str, password_stdin: bool) -> None:
+    """Create a coach account for EMAIL with access to an organisation."""
+    from .services.accounts import create_coach as create
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create(email, org_name, password, display_name=display_name)
+    except AssessError as error:
+        _fail(str(error))
+        return
+    click.echo(f"Coach {user.email} has access to {org_name.strip()}.")
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Delete the demo organisation and create it anew.")
+@click.option("--if-empty", is_flag=True,
+              help="Create demo data only when the database has no organisation yet.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@with_appcontext
+def demo(reset: bool, if_empty: bool, as_json: bool) -> None:
+    """Create (or show) the demo organisation, clearly labelled as demo data."""
+    from .services import demo as demo_service
+
+    try:
+        info = demo_service.ensure_demo(reset=reset, only_if_empty=if_empty)
+    except AssessError as error:
+        _fail(str(error))
+        return
+    if info is None:
+        if not as_json:
+            click.echo("The database has data already; no demo data was added.")
+        else:
+            click.echo(json.dumps(None))
+        return
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(demo_service.describe(info))

@@ -1,0 +1,7 @@
+"""Coach workspace: organisations, campaigns, teams and their links."""
+
+from flask import Blueprint
+
+bp = Blueprint("coach", __name__)
+
+from . import views  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,105 @@
+"""Configuration: defaults in code, then the instance config file, then environment variables.
+
+Every setting can be given as an environment variable with the ``ASSESS_`` prefix
+(``ASSESS_DATABASE_URL``, ``ASSESS_SECRET_KEY`` ...). Flask's own ``FLASK_*`` variables are
+read too.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS: dict[str, object] = {
+    # 2 MiB is far above any questionnaire page or upload Assess accepts; larger bodies get 413.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+    "MAX_FORM_PARTS": 2000,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "PREFERRED_URL_SCHEME": "http",
+    # Public base URL used in printed team links (CLI has no request to derive it from).
+    "BASE_URL": "http://127.0.0.1:5000",
+    "QUESTIONNAIRE_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_SECONDS": 300,
+}
+
+# Settings read from ASSESS_<NAME>; values are strings, converted by the type of the default.
+_INT_SETTINGS = {
+    "MAX_CONTENT_LENGTH",
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "WTF_CSRF_TIME_LIMIT",
+    "LOGIN_MAX_FAILURES",
+    "LOGIN_LOCK_SECONDS",
+}
+_BOOL_SETTINGS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
+_STR_SETTINGS = {"SECRET_KEY", "BASE_URL", "QUESTIONNAIRE_DIR", "PREFERRED_URL_SCHEME"}
+
+
+def load_config(app: Flask, test_config: dict[str, object] | None) -> None:
+    """Fill ``app.config`` in order: defaults, instance ``config.py``, environment, tests."""
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("FLASK")
+        _from_assess_env(app)
+    else:
+        app.config.from_mapping(test_config)
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _default_database_url(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+
+
+def _from_assess_env(app: Flask) -> None:
+    url = os.environ.get("ASSESS_DATABASE_URL")
+    if url:
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    for name in _INT_SETTINGS:
+        raw = os.environ.get(f"ASSESS_{name}")
+        if raw is not None:
+            app.config[name] = int(raw)
+    for name in _BOOL_SETTINGS:
+        raw = os.environ.get(f"ASSESS_{name}")
+        if raw is not None:
+            app.config[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+    for name in _STR_SETTINGS:
+        raw = os.environ.get(f"ASSESS_{name}")
+        if raw is not None:
+            app.config[name] = raw
+
+
+def _default_database_url(app: Flask) -> str:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return "sqlite:///" + str(Path(app.instance_path) / "assess.sqlite3")
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """A random key kept in the instance folder, so sessions survive restarts and workers agree."""
+    path = Path(app.instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        # O_EXCL: when several workers start at once, the first one's key wins.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key

@@ -1,0 +1,101 @@
+"""Engine set-up and write transactions for SQLite and PostgreSQL.
+
+SQLite: WAL, a busy timeout and foreign keys on every connection. Writers take the lock up
+front with ``BEGIN IMMEDIATE``: a deferred transaction that reads first and writes later can
+fail at once with "database is locked" when another writer committed in between, whatever
+the busy timeout.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from .extensions import db
+
+T = TypeVar("T")
+
+_BEGIN_OPTION = "assess_sqlite_begin"
+
+
+def configure_engine(app: Flask) -> None:
+    """Install the SQLite connection pragmas and transaction hooks on the app's engine."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    if getattr(engine, "_assess_configured", False):
+        return
+    engine._assess_configured = True  # type: ignore[attr-defined]
+    _install_sqlite_hooks(engine, busy_ms)
+
+
+def _install_sqlite_hooks(engine: Engine, busy_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Take transaction control from the driver so that BEGIN IMMEDIATE is possible.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable across application crashes in WAL mode (only power loss can
+        # lose the last commits), and keeps commits cheap under many concurrent writers.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write() -> None:
+    """Start the session's next transaction as a write transaction.
+
+    Ends a read transaction the request may have started (loading the current user, say),
+    then opens one that holds SQLite's write lock from its first statement. A no-op apart from
+    that on PostgreSQL. Parse and validate input before calling this: the lock is the
+    bottleneck, so the transaction must be short.
+    """
+    session = db.session
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+
+
+def run_write(work: Callable[[], T], *, attempts: int = 5) -> T:
+    """Run ``work`` in one write transaction and commit, retrying transient lock failures.
+
+    ``work`` must only touch the database (it may run more than once). On PostgreSQL a
+    serialization failure or deadlock is retried; on SQLite a busy error that outlived the busy
+    timeout is retried after a short pause.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            begin_write()
+            result = work()
+            db.session.commit()
+            return result
+        except OperationalError as exc:
+            db.session.rollback()
+            if attempt == attempts or not _is_transient(exc):
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")  # the loop either returns or raises
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    code = getattr(exc.orig, "sqlstate", None)
+    return (
+        "database is locked" in text
+        or "database is busy" in text
+        or code in {"40001", "40P01"}  # serialization_failure, deadlock_detected
+    )

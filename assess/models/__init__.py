@@ -1,0 +1,30 @@
+"""Persistence: SQLAlchemy 2 typed models, one module per part of the domain."""
+
+from .base import Base, utcnow, utctoday
+from .baseline import BaselineRecord
+from .campaign import Campaign, CampaignStatus, PlaybookVersion, QuestionnaireVersion, TeamLink
+from .organisation import Membership, Organisation, Team, User
+from .plan import GeneratedReport, Plan, PlanItem
+from .response import Response, ResponseStatus, TextAnswer
+
+__all__ = [
+    "Base",
+    "BaselineRecord",
+    "Campaign",
+    "CampaignStatus",
+    "GeneratedReport",
+    "Membership",
+    "Organisation",
+    "Plan",
+    "PlanItem",
+    "PlaybookVersion",
+    "QuestionnaireVersion",
+    "Response",
+    "ResponseStatus",
+    "Team",
+    "TeamLink",
+    "TextAnswer",
+    "User",
+    "utcnow",
+    "utctoday",
+]

@@ -1,0 +1,1 @@
+"""Services: the one layer that joins the database with scoring and definitions."""

@@ -1,0 +1,85 @@
+"""Team links: unguessable tokens the server can show again but the database cannot reveal.
+
+A link token is ``HMAC-SHA256(SECRET_KEY, "team-link:" + nonce)``, 192 bits, URL-safe. The
+database keeps the random nonce and the token's SHA-256 (for lookup); without the secret key
+neither gives the token away. Regenerating draws a new nonce; revoking clears the hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Campaign, Response, ResponseStatus, TeamLink, utcnow
+from ..security import token_hash
+
+TOKEN_CHARS = 32  # 24 bytes of HMAC output, base64url: 192 bits
+
+
+def _token_for(nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"]
+    key_bytes = key.encode("utf-8") if isinstance(key, str) else key
+    digest = hmac.new(key_bytes, b"team-link:" + nonce.encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+
+def issue_token(link: TeamLink) -> str:
+    """Give the link a fresh token (old one stops working); the caller commits."""
+    link.token_nonce = secrets.token_hex(16)
+    token = _token_for(link.token_nonce)
+    link.token_hash = token_hash(token)
+    link.token_created_at = utcnow()
+    link.revoked_at = None
+    return token
+
+
+def revoke(link: TeamLink) -> None:
+    """Stop the link working; the caller commits."""
+    link.token_hash = None
+    link.token_nonce = None
+    link.revoked_at = utcnow()
+
+
+def current_token(link: TeamLink) -> str | None:
+    """The link's token, or None when it is revoked or was never issued."""
+    if not link.token_nonce or not link.token_hash:
+        return None
+    token = _token_for(link.token_nonce)
+    # A changed SECRET_KEY makes old nonces produce other tokens: those links are dead.
+    return token if token_hash(token) == link.token_hash else None
+
+
+def link_url(token: str, base_url: str | None = None) -> str:
+    base = (base_url or current_app.config["BASE_URL"]).rstrip("/")
+    return f"{base}/s/{token}"
+
+
+def find_link(token: str) -> TeamLink | None:
+    """The active link for a token; None for unknown, malformed or revoked tokens alike."""
+    if not token or len(token) != TOKEN_CHARS:
+        return None
+    return db.session.scalar(select(TeamLink).where(TeamLink.token_hash == token_hash(token)))
+
+
+def participation(campaign: Campaign) -> dict[int, dict[str, int]]:
+    """Per team id: responses started (drafts and complete) and completed."""
+    rows = db.session.execute(
+        select(Response.team_id, Response.status, func.count())
+        .where(Response.campaign_id == campaign.id)
+        .group_by(Response.team_id, Response.status)
+    ).all()
+    counts: dict[int, dict[str, int]] = {
+        link.team_id: {"started": 0, "completed": 0} for link in campaign.team_links
+    }
+    for team_id, status, count in rows:
+        entry = counts.setdefault(team_id, {"started": 0, "completed": 0})
+        entry["started"] += count
+        if status == ResponseStatus.COMPLETE:
+            entry["completed"] += count
+    return counts

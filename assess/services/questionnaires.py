@@ -1,0 +1,148 @@
+"""Questionnaire and playbook versions in the database: load files, freeze, read back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..database import run_write
+from ..definitions import (
+    DefinitionError,
+    Questionnaire,
+    load_playbook,
+    load_questionnaire,
+    questionnaire_from_dict,
+    validate_paths,
+)
+from ..errors import Conflict, InvalidInput
+from ..extensions import db
+from ..models import PlaybookVersion, QuestionnaireVersion
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What loading did, one line per file, for the CLI to print."""
+
+    added: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+def find_definition_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """Split YAML files under ``paths`` into questionnaires and playbooks."""
+    questionnaires: list[Path] = []
+    playbooks: list[Path] = []
+    for base in paths:
+        base = Path(base)
+        files = sorted(base.rglob("*.y*ml")) if base.is_dir() else [base]
+        for file in files:
+            if file.suffix not in {".yaml", ".yml"}:
+                continue
+            (playbooks if file.stem.startswith("playbook") else questionnaires).append(file)
+    return questionnaires, playbooks
+
+
+def load_into_database(paths: Iterable[str | Path]) -> LoadReport:
+    """Validate every file, then store new versions in one transaction: all or nothing.
+
+    Raises :class:`DefinitionError` (with every problem) when a file is invalid and
+    :class:`Conflict` when a file changed under an id and version that is already stored.
+    """
+    paths = list(paths)
+    problems = validate_paths(paths)
+    if problems:
+        raise DefinitionError(tuple(problems))
+    q_files, p_files = find_definition_files(paths)
+    questionnaires = [load_questionnaire(f) for f in q_files]
+    by_id = {q.id: q for q in questionnaires}
+    playbooks = [load_playbook(f, by_id.get(_playbook_target(f))) for f in p_files]
+    texts = {q.id + f"@{q.version}": Path(f).read_text(encoding="utf-8")
+             for q, f in zip(questionnaires, q_files, strict=True)}
+
+    def work() -> LoadReport:
+        added: list[str] = []
+        unchanged: list[str] = []
+        for q in questionnaires:
+            label = f"{q.id} version {q.version}"
+            stored = _stored_version(q.id, q.version)
+            if stored is None:
+                db.session.add(QuestionnaireVersion(
+                    key=q.id, version=q.version, title=str(q.title), kind=q.kind,
+                    content_hash=q.content_hash, definition=q.to_dict(),
+                    source_text=texts[f"{q.id}@{q.version}"]))
+                added.append(f"questionnaire {label}")
+            elif stored.content_hash != q.content_hash:
+                raise Conflict(
+                    f"{q.source}: questionnaire {label} is already loaded with different "
+                    f"content; give the changed file a new version number (e.g. "
+                    f"version: {q.version + 1})")
+            else:
+                unchanged.append(f"questionnaire {label}")
+        for p in playbooks:
+            label = f"playbook for {p.questionnaire} version {p.version}"
+            content_hash = _hash_dict(p.to_dict())
+            stored_p = db.session.scalar(select(PlaybookVersion).where(
+                PlaybookVersion.questionnaire_key == p.questionnaire,
+                PlaybookVersion.version == p.version))
+            if stored_p is None:
+                db.session.add(PlaybookVersion(questionnaire_key=p.questionnaire,
+                                               version=p.version, content_hash=content_hash,
+                                               definition=p.to_dict()))
+                added.append(label)
+            elif stored_p.content_hash != content_hash:
+                raise Conflict(f"{p.source}: {label} is already loaded with different "
+                               f"content; give the changed file a new version number")
+            else:
+                unchanged.append(label)
+        return LoadReport(tuple(added), tuple(unchanged))
+
+    return run_write(work)
+
+
+def _playbook_target(path: Path) -> str | None:
+    """The questionnaire id a playbook names (read cheaply from the sibling questionnaire)."""
+    sibling = path.parent / "questionnaire.yaml"
+    if sibling.exists():
+        return load_questionnaire(sibling).id
+    return None
+
+
+def _hash_dict(data: dict) -> str:
+    import hashlib
+    import json
+
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _stored_version(key: str, version: int) -> QuestionnaireVersion | None:
+    return db.session.scalar(select(QuestionnaireVersion).where(
+        QuestionnaireVersion.key == key, QuestionnaireVersion.version == version))
+
+
+def latest_version(key: str) -> QuestionnaireVersion:
+    """The highest stored version of a questionnaire."""
+    row = db.session.scalar(select(QuestionnaireVersion)
+                            .where(QuestionnaireVersion.key == key)
+                            .order_by(QuestionnaireVersion.version.desc()).limit(1))
+    if row is None:
+        raise InvalidInput(f"questionnaire '{key}' is not loaded; run 'assess load-questionnaires'")
+    return row
+
+
+def definition_of(version: QuestionnaireVersion) -> Questionnaire:
+    """The frozen definition of a stored version.
+
+    Cached by content hash: a stored version never changes, and rebuilding the frozen objects
+    on every request would cost more than the scoring itself.
+    """
+    cached = _DEFINITIONS.get(version.content_hash)
+    if cached is None:
+        cached = questionnaire_from_dict(version.definition)
+        _DEFINITIONS[version.content_hash] = cached
+    return cached
+
+
+_DEFINITIONS: dict[str, Questionnaire] = {}
