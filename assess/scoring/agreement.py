@@ -200,7 +200,7 @@ def rwg_j_lindell(
     .. math:: r^*_{wg(J)} = 1 - \\frac{\\bar s^2}{\\sigma^2_E}
 
     with :math:`\\bar s^2` the mean item variance (ddof = 1) over complete rows, NOT truncated
-    (so it can be negative, down to -1 under the uniform null), as
+    (it is negative when the answers spread more than the null distribution), as
     ``multilevel::rwg.j.lindell``. Unlike r_wg(J) it does not grow with the number of items.
 
     Parameters
