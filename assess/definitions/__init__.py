@@ -1,0 +1,51 @@
+"""Questionnaire and playbook definitions: load and validate YAML files into frozen objects.
+
+Pure code: the standard library and PyYAML only (no Flask, no database). The file format is
+described in ``docs/questionnaire-format.md``.
+"""
+
+from .loading import (
+    load_playbook,
+    load_questionnaire,
+    parse_playbook,
+    parse_questionnaire,
+    playbook_from_dict,
+    questionnaire_from_dict,
+)
+from .model import (
+    Anonymity,
+    Dimension,
+    Item,
+    Questionnaire,
+    ReadinessRules,
+    Scale,
+)
+from .playbook import Playbook, PlaybookAction, PlaybookRule
+from .problems import DefinitionError, Problem
+from .text import Text
+from .validate import validate_paths
+from .yamlnodes import MAX_DEPTH, MAX_FILE_BYTES
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "Anonymity",
+    "DefinitionError",
+    "Dimension",
+    "Item",
+    "Playbook",
+    "PlaybookAction",
+    "PlaybookRule",
+    "Problem",
+    "Questionnaire",
+    "ReadinessRules",
+    "Scale",
+    "Text",
+    "load_playbook",
+    "load_questionnaire",
+    "parse_playbook",
+    "parse_questionnaire",
+    "playbook_from_dict",
+    "questionnaire_from_dict",
+    "validate_paths",
+]

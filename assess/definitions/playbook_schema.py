@@ -1,0 +1,322 @@
+"""The rules of a playbook file (docs/questionnaire-format.md), checked on a node tree,
+optionally against the questionnaire the playbook belongs to."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from .checks import (
+    DOTTED_ID,
+    KEY_ID,
+    LONG_TEXT,
+    QUESTIONNAIRE_ID,
+    SHORT_TEXT,
+    Checker,
+    child,
+)
+from .model import Questionnaire
+from .playbook import HORIZONS, RULE_CONDITIONS, Playbook, PlaybookAction, PlaybookRule
+from .yamlnodes import Node, Seq
+
+PLAYBOOK_FIELDS = ("questionnaire", "version", "language", "actions", "rules")
+PLAYBOOK_REQUIRED = ("questionnaire", "version", "actions")
+ACTION_FIELDS = (
+    "id",
+    "dimension",
+    "from_level",
+    "to_level",
+    "title",
+    "objective",
+    "steps",
+    "owner_role",
+    "horizon",
+    "effort",
+    "prerequisites",
+    "success_measures",
+)
+ACTION_REQUIRED = (
+    "id",
+    "dimension",
+    "from_level",
+    "to_level",
+    "title",
+    "objective",
+    "steps",
+    "horizon",
+    "effort",
+)
+RULE_FIELDS = ("id", "when", "dimension", "recommend", "note")
+RULE_REQUIRED = ("id", "when", "recommend")
+DEFAULT_LEVEL_COUNT = 5
+MAX_EFFORT = 5
+
+
+@dataclass
+class _Context:
+    chk: Checker
+    language: str
+    questionnaire: Questionnaire | None
+    level_count: int
+    # Where each action id is defined, and every reference to check once all are known.
+    action_lines: dict[str, int | None] = field(default_factory=dict)
+    references: list[tuple[str, Node, str, str]] = field(default_factory=list)
+    # Prerequisites of every action with a good id, even if the action has other problems,
+    # so a cycle is found in the same report: id -> (prerequisites, file index, line).
+    prerequisites: dict[str, tuple[tuple[str, ...], int, int | None]] = field(default_factory=dict)
+
+
+def build_playbook(
+    root: Node, chk: Checker, source: str, questionnaire: Questionnaire | None = None
+) -> Playbook | None:
+    """Check a playbook's node tree (against ``questionnaire`` when given); the playbook, or
+    ``None`` if ``chk`` recorded any problem."""
+    f = chk.fields(
+        root,
+        "",
+        PLAYBOOK_FIELDS,
+        PLAYBOOK_REQUIRED,
+        what="a mapping of playbook fields at the top level",
+    )
+    if f is None:
+        return None
+    language = chk.language(f.get("language"), "language") if "language" in f else "en"
+    lang = language or "en"
+    questionnaire_id = chk.identifier(f.get("questionnaire"), "questionnaire", QUESTIONNAIRE_ID)
+    version = chk.integer(f.get("version"), "version", minimum=1)
+    if questionnaire is not None:
+        _match_questionnaire(chk, f, questionnaire, questionnaire_id, version, language)
+    level_count = (
+        len(questionnaire.levels)
+        if questionnaire and questionnaire.levels
+        else (DEFAULT_LEVEL_COUNT)
+    )
+    ctx = _Context(chk, lang, questionnaire, level_count)
+
+    actions = []
+    for index, element in enumerate(chk.sequence(f.get("actions"), "actions") or ()):
+        actions.append(_action(ctx, element, index))
+    rules = []
+    seen_rules: dict[str, int | None] = {}
+    for index, element in enumerate(chk.sequence(f.get("rules"), "rules") or ()):
+        rules.append(_rule(ctx, element, child("rules", index), seen_rules))
+    _check_references(ctx)
+    _check_cycles(ctx)
+
+    if chk.problems:
+        return None
+    return Playbook(
+        questionnaire=questionnaire_id,  # type: ignore[arg-type]
+        version=version,  # type: ignore[arg-type]
+        actions=tuple(a for a in actions if a is not None),
+        rules=tuple(r for r in rules if r is not None),
+        source=source,
+        language=lang,
+    )
+
+
+def _match_questionnaire(
+    chk: Checker,
+    f: dict[str, Node],
+    questionnaire: Questionnaire,
+    questionnaire_id: str | None,
+    version: int | None,
+    language: str | None,
+) -> None:
+    if questionnaire_id is not None and questionnaire_id != questionnaire.id:
+        chk.report(
+            f["questionnaire"],
+            "questionnaire",
+            f"playbook is for questionnaire '{questionnaire_id}', but it is checked against "
+            f"'{questionnaire.id}' ({questionnaire.source})",
+        )
+    if version is not None and version > questionnaire.version:
+        chk.report(
+            f["version"],
+            "version",
+            f"playbook needs questionnaire version {version} or later, but "
+            f"'{questionnaire.id}' is version {questionnaire.version}",
+        )
+    if language is not None and language != questionnaire.language:
+        chk.report(
+            f.get("language"),
+            "language",
+            f"playbook language '{language}' differs from the questionnaire's "
+            f"'{questionnaire.language}'",
+        )
+
+
+def _dimension_id(ctx: _Context, node: Node | None, path: str) -> str | None:
+    dimension = ctx.chk.identifier(node, path, KEY_ID)
+    if dimension is None or ctx.questionnaire is None:
+        return dimension
+    known = [d.id for d in ctx.questionnaire.dimensions]
+    if dimension not in known:
+        ctx.chk.report(
+            node,
+            path,
+            f"unknown dimension '{dimension}' of questionnaire '{ctx.questionnaire.id}' "
+            f"(expected one of: {', '.join(known)})",
+        )
+        return None
+    return dimension
+
+
+def _action(ctx: _Context, node: Node, index: int) -> PlaybookAction | None:
+    chk, lang = ctx.chk, ctx.language
+    path = child("actions", index)
+    before = len(chk.problems)
+    f = chk.fields(node, path, ACTION_FIELDS, ACTION_REQUIRED, what="an action")
+    if f is None:
+        return None
+    action_id = chk.identifier(f.get("id"), child(path, "id"), DOTTED_ID)
+    if action_id is not None:
+        if action_id in ctx.action_lines:
+            first = ctx.action_lines[action_id]
+            where = f" (first at line {first})" if first else ""
+            chk.report(f["id"], child(path, "id"), f"duplicate action id '{action_id}'{where}")
+        else:
+            ctx.action_lines[action_id] = f["id"].line
+    dimension = _dimension_id(ctx, f.get("dimension"), child(path, "dimension"))
+    from_level = chk.integer(f.get("from_level"), child(path, "from_level"), 1, ctx.level_count)
+    to_level = chk.integer(f.get("to_level"), child(path, "to_level"), 1, ctx.level_count)
+    if from_level is not None and to_level is not None and from_level >= to_level:
+        chk.report(
+            f["to_level"],
+            child(path, "to_level"),
+            f"to_level must be above from_level, got from_level {from_level} and "
+            f"to_level {to_level}",
+        )
+    title = chk.text(f.get("title"), child(path, "title"), lang, SHORT_TEXT)
+    objective = chk.text(f.get("objective"), child(path, "objective"), lang, LONG_TEXT)
+    steps = chk.text_list(f.get("steps"), child(path, "steps"), lang, LONG_TEXT, what="steps")
+    if steps is not None and not steps:
+        chk.report(f["steps"], child(path, "steps"), "expected at least one step")
+    owner_role = chk.text(f.get("owner_role"), child(path, "owner_role"), lang, SHORT_TEXT)
+    horizon = chk.integer(f.get("horizon"), child(path, "horizon"))
+    if horizon is not None and horizon not in HORIZONS:
+        chk.report(
+            f["horizon"], child(path, "horizon"), f"must be 30, 60 or 90 (days), got {horizon}"
+        )
+    effort = chk.integer(f.get("effort"), child(path, "effort"), 1, MAX_EFFORT)
+    prerequisites = chk.id_list(f.get("prerequisites"), child(path, "prerequisites"))
+    if prerequisites is not None and action_id is not None:
+        if action_id not in ctx.prerequisites:
+            ctx.prerequisites[action_id] = (prerequisites, index, f["prerequisites"].line)
+        elements = f["prerequisites"].items if isinstance(f["prerequisites"], Seq) else ()
+        for index, (prerequisite, element) in enumerate(zip(prerequisites, elements, strict=False)):
+            ctx.references.append(
+                (prerequisite, element, child(path, f"prerequisites[{index}]"), "prerequisite")
+            )
+    measures = chk.text_list(
+        f.get("success_measures"),
+        child(path, "success_measures"),
+        lang,
+        LONG_TEXT,
+        what="success measures",
+    )
+    if len(chk.problems) > before:
+        return None
+    return PlaybookAction(
+        id=action_id,  # type: ignore[arg-type]
+        dimension=dimension,  # type: ignore[arg-type]
+        from_level=from_level,  # type: ignore[arg-type]
+        to_level=to_level,  # type: ignore[arg-type]
+        title=title,  # type: ignore[arg-type]
+        objective=objective,
+        steps=steps or (),
+        owner_role=owner_role,
+        horizon=horizon,  # type: ignore[arg-type]
+        effort=effort,  # type: ignore[arg-type]
+        prerequisites=prerequisites or (),
+        success_measures=measures or (),
+        line=node.line,
+    )
+
+
+def _rule(ctx: _Context, node: Node, path: str, seen: dict[str, int | None]) -> PlaybookRule | None:
+    chk = ctx.chk
+    before = len(chk.problems)
+    f = chk.fields(node, path, RULE_FIELDS, RULE_REQUIRED, what="a rule")
+    if f is None:
+        return None
+    rule_id = chk.identifier(f.get("id"), child(path, "id"), DOTTED_ID)
+    if rule_id is not None:
+        if rule_id in seen:
+            where = f" (first at line {seen[rule_id]})" if seen[rule_id] else ""
+            chk.report(f["id"], child(path, "id"), f"duplicate rule id '{rule_id}'{where}")
+        else:
+            seen[rule_id] = f["id"].line
+    when = chk.choice(f.get("when"), child(path, "when"), RULE_CONDITIONS)
+    dimension = _dimension_id(ctx, f.get("dimension"), child(path, "dimension"))
+    recommend = chk.id_list(f.get("recommend"), child(path, "recommend"))
+    if recommend is not None:
+        if not recommend:
+            chk.report(f["recommend"], child(path, "recommend"), "expected at least one action id")
+        elements = f["recommend"].items if isinstance(f["recommend"], Seq) else ()
+        for index, (action_id, element) in enumerate(zip(recommend, elements, strict=False)):
+            ctx.references.append(
+                (action_id, element, child(path, f"recommend[{index}]"), "recommended action")
+            )
+    note = chk.text(f.get("note"), child(path, "note"), ctx.language, LONG_TEXT)
+    if len(chk.problems) > before:
+        return None
+    return PlaybookRule(
+        id=rule_id,  # type: ignore[arg-type]
+        when=when,  # type: ignore[arg-type]
+        dimension=dimension,
+        recommend=recommend or (),
+        note=note,
+        line=node.line,
+    )
+
+
+def _check_references(ctx: _Context) -> None:
+    for action_id, node, path, what in ctx.references:
+        if action_id not in ctx.action_lines:
+            close = difflib.get_close_matches(action_id, list(ctx.action_lines), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            ctx.chk.report(node, path, f"unknown {what} '{action_id}'{hint}")
+
+
+def _check_cycles(ctx: _Context) -> None:
+    """Report each cycle of prerequisites once, at its earliest action in the file."""
+    graph = {action_id: found[0] for action_id, found in ctx.prerequisites.items()}
+    done: set[str] = set()
+    reported: set[frozenset[str]] = set()
+    for start in graph:
+        if start in done:
+            continue
+        # Depth-first search without recursion: a long chain of prerequisites must not
+        # exhaust the stack.
+        trail = [start]
+        on_trail = {start}
+        pending = [iter(graph[start])]
+        while pending:
+            prerequisite = next(pending[-1], None)
+            if prerequisite is None:
+                finished = trail.pop()
+                on_trail.discard(finished)
+                done.add(finished)
+                pending.pop()
+            elif prerequisite in on_trail:
+                cycle = trail[trail.index(prerequisite) :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    _report_cycle(ctx, cycle)
+            elif prerequisite in graph and prerequisite not in done:
+                trail.append(prerequisite)
+                on_trail.add(prerequisite)
+                pending.append(iter(graph[prerequisite]))
+
+
+def _report_cycle(ctx: _Context, cycle: list[str]) -> None:
+    first = min(cycle, key=lambda action_id: ctx.prerequisites[action_id][1])
+    start = cycle.index(first)
+    ordered = cycle[start:] + cycle[:start] + [first]
+    _, index, line = ctx.prerequisites[first]
+    ctx.chk.report(
+        line,
+        f"actions[{index}].prerequisites",
+        "prerequisites form a cycle (each action needs the next): " + " -> ".join(ordered),
+    )

@@ -1,0 +1,114 @@
+"""Check whole folders of questionnaire and playbook files, as CI and the CLI do."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from .loading import PathLike, playbook_from_tree, questionnaire_from_tree, read_file, read_tree
+from .model import Questionnaire
+from .playbook import Playbook
+from .problems import DefinitionError, Problem
+from .yamlnodes import Map, ReadResult
+
+YAML_SUFFIXES = (".yaml", ".yml")
+QUESTIONNAIRE_NAMES = ("questionnaire.yaml", "questionnaire.yml")
+
+
+def _files(paths: Iterable[PathLike], problems: list[Problem]) -> list[str]:
+    found: list[str] = []
+    for path in paths:
+        source = os.fspath(path)
+        if os.path.isdir(source):
+            inside = sorted(
+                str(p) for p in Path(source).rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
+            )
+            if not inside:
+                problems.append(Problem(source, None, "", "no .yaml or .yml files in this folder"))
+            found.extend(inside)
+        elif os.path.exists(source):
+            found.append(source)
+        else:
+            problems.append(Problem(source, None, "", "no such file or directory"))
+    # A file named twice (directly and through its folder) is checked once.
+    return list(dict.fromkeys(found))
+
+
+def _is_playbook(tree: ReadResult) -> bool:
+    return isinstance(tree.root, Map) and "questionnaire" in tree.root
+
+
+def validate_paths(paths: Iterable[PathLike]) -> list[Problem]:
+    """Every problem in the given files and folders (searched recursively for ``*.yaml`` and
+    ``*.yml``, in sorted order).
+
+    A file whose top level has a ``questionnaire`` key is a playbook, any other a
+    questionnaire. A playbook is checked against the questionnaire of its folder
+    (``questionnaire.yaml``, or the only questionnaire file there). The same ``(id, version)``
+    in two files is a problem too. Nothing raises: a missing path is a problem.
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    problems: list[Problem] = []
+    trees: dict[str, ReadResult] = {}
+    for source in _files(paths, problems):
+        try:
+            trees[source] = read_tree(read_file(source), source)
+        except DefinitionError as error:
+            problems.extend(error.problems)
+
+    questionnaires: dict[str, Questionnaire] = {}
+    questionnaire_files: dict[str, list[str]] = {}
+    for source, root in trees.items():
+        if _is_playbook(root):
+            continue
+        questionnaire_files.setdefault(os.path.dirname(source), []).append(source)
+        try:
+            questionnaires[source] = questionnaire_from_tree(root, source)
+        except DefinitionError as error:
+            problems.extend(error.problems)
+
+    playbooks: dict[str, Playbook] = {}
+    for source, root in trees.items():
+        if not _is_playbook(root):
+            continue
+        partner = _partner(questionnaire_files.get(os.path.dirname(source), []))
+        try:
+            playbooks[source] = playbook_from_tree(root, source, questionnaires.get(partner or ""))
+        except DefinitionError as error:
+            problems.extend(error.problems)
+
+    problems.extend(
+        _duplicates({s: (q.id, q.version) for s, q in questionnaires.items()}, "questionnaire")
+    )
+    problems.extend(
+        _duplicates({s: (p.questionnaire, p.version) for s, p in playbooks.items()}, "playbook")
+    )
+    return problems
+
+
+def _partner(candidates: list[str]) -> str | None:
+    """The questionnaire file a playbook in the same folder belongs to."""
+    for source in candidates:
+        if os.path.basename(source) in QUESTIONNAIRE_NAMES:
+            return source
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _duplicates(keys: dict[str, tuple[str, int]], what: str) -> list[Problem]:
+    first: dict[tuple[str, int], str] = {}
+    problems = []
+    for source, key in keys.items():
+        if key in first:
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    "",
+                    f"{what} '{key[0]}' version {key[1]} is also defined in {first[key]}",
+                )
+            )
+        else:
+            first[key] = source
+    return problems
