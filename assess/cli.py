@@ -24,7 +24,7 @@ def main() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db, validate, load_questionnaires, create_coach, demo):
+    for command in (init_db, validate, load_questionnaires, create_coach, demo, links):
         app.cli.add_command(command)
 
 
@@ -134,3 +134,37 @@ def demo(reset: bool, if_empty: bool, as_json: bool) -> None:
         click.echo(json.dumps(info, indent=2))
         return
     click.echo(demo_service.describe(info))
+
+
+@click.command("links")
+@click.argument("campaign")
+@click.option("--regenerate", "regenerate", metavar="TEAM", multiple=True,
+              help="Give TEAM (id or name) a new link; the old one stops working.")
+@click.option("--revoke", "revoke", metavar="TEAM", multiple=True,
+              help="Stop TEAM's link working.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@with_appcontext
+def links(campaign: str, regenerate: tuple[str, ...], revoke: tuple[str, ...],
+          as_json: bool) -> None:
+    """Print the team links of CAMPAIGN (id or name) with each team's participation."""
+    from .services import links as link_service
+    from .services.lookup import campaign_by_ref, team_in_campaign
+
+    try:
+        target = campaign_by_ref(campaign)
+        for ref in regenerate:
+            link_service.regenerate(target, team_in_campaign(target, ref))
+        for ref in revoke:
+            link_service.revoke_team(target, team_in_campaign(target, ref))
+    except AssessError as error:
+        _fail(str(error))
+        return
+    rows = link_service.link_rows(target)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(f"{target.name} ({target.status}):")
+    for row in rows:
+        url = row["url"] or "(revoked)"
+        click.echo(f"  {row['team']}: {url}  started {row['started']}, "
+                   f"completed {row['completed']}")

@@ -64,7 +64,7 @@ def begin_write() -> None:
     that on PostgreSQL. Parse and validate input before calling this: the lock is the
     bottleneck, so the transaction must be short.
     """
-    session = db.session
+    session = db.session()  # the request's own Session behind the scoped proxy
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})

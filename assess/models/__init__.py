@@ -1,13 +1,15 @@
 """Persistence: SQLAlchemy 2 typed models, one module per part of the domain."""
 
-from .base import Base, utcnow, utctoday
+from .base import Base, as_utc, utcnow, utctoday
 from .baseline import BaselineRecord
 from .campaign import Campaign, CampaignStatus, PlaybookVersion, QuestionnaireVersion, TeamLink
 from .organisation import Membership, Organisation, Team, User
 from .plan import GeneratedReport, Plan, PlanItem
+from .ratelimit import RateCounter
 from .response import Response, ResponseStatus, TextAnswer
 
 __all__ = [
+    "as_utc",
     "Base",
     "BaselineRecord",
     "Campaign",
@@ -19,6 +21,7 @@ __all__ = [
     "PlanItem",
     "PlaybookVersion",
     "QuestionnaireVersion",
+    "RateCounter",
     "Response",
     "ResponseStatus",
     "Team",

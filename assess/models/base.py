@@ -31,3 +31,8 @@ def utcnow() -> dt.datetime:
 def utctoday() -> dt.date:
     """Today's date in UTC: anonymous responses keep dates only, never times."""
     return utcnow().date()
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored datetime as timezone-aware UTC (SQLite hands back naive values)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, as_utc, utcnow
 
 if TYPE_CHECKING:
     from .organisation import Organisation, Team
@@ -100,9 +100,9 @@ class Campaign(Base):
             return "draft"
         if self.status == CampaignStatus.CLOSED:
             return "closed"
-        if self.opens_at is not None and now < _aware(self.opens_at):
+        if self.opens_at is not None and now < as_utc(self.opens_at):
             return "not_open"
-        if self.closes_at is not None and now >= _aware(self.closes_at):
+        if self.closes_at is not None and now >= as_utc(self.closes_at):
             return "closed"
         return "open"
 
@@ -125,8 +125,3 @@ class TeamLink(Base):
 
     campaign: Mapped[Campaign] = relationship(back_populates="team_links")
     team: Mapped[Team] = relationship()
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from ..database import run_write
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Membership, Organisation, User, utcnow
-from ..models.campaign import _aware
+from ..models import Membership, Organisation, User, as_utc, utcnow
 from ..security import check_password_rules, hash_password, verify_password
 
 # Verifying against a real hash for unknown emails keeps response times alike, so the form
@@ -92,7 +91,7 @@ def authenticate(email: str, password: str) -> LoginOutcome:
     if user is None:
         verify_password(_DUMMY_HASH, password)
         return LoginOutcome(None, GENERIC_FAILURE)
-    if user.locked_until is not None and _aware(user.locked_until) > now:
+    if user.locked_until is not None and as_utc(user.locked_until) > now:
         return LoginOutcome(None, LOCKED_MESSAGE, locked=True)
     if not user.is_enabled or not verify_password(user.password_hash, password):
         _record_failure(user.id)

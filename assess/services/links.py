@@ -15,8 +15,9 @@ import secrets
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..database import run_write
 from ..extensions import db
-from ..models import Campaign, Response, ResponseStatus, TeamLink, utcnow
+from ..models import Campaign, Response, ResponseStatus, Team, TeamLink, utcnow
 from ..security import token_hash
 
 TOKEN_CHARS = 32  # 24 bytes of HMAC output, base64url: 192 bits
@@ -83,3 +84,44 @@ def participation(campaign: Campaign) -> dict[int, dict[str, int]]:
         if status == ResponseStatus.COMPLETE:
             entry["completed"] += count
     return counts
+
+
+def _link_of(campaign: Campaign, team: Team) -> TeamLink:
+    return next(link for link in campaign.team_links if link.team_id == team.id)
+
+
+def regenerate(campaign: Campaign, team: Team) -> str:
+    """Issue a new token for the team's link and commit; the old link stops working."""
+    link_id = _link_of(campaign, team).id
+
+    def work() -> str:
+        link = db.session.get(TeamLink, link_id)
+        if link is None:
+            raise LookupError("team link vanished")
+        return issue_token(link)
+
+    return run_write(work)
+
+
+def revoke_team(campaign: Campaign, team: Team) -> None:
+    """Revoke the team's link and commit."""
+    link_id = _link_of(campaign, team).id
+
+    def work() -> None:
+        link = db.session.get(TeamLink, link_id)
+        if link is not None:
+            revoke(link)
+
+    run_write(work)
+
+
+def link_rows(campaign: Campaign) -> list[dict[str, object]]:
+    """One row per team: ``team``, ``url`` (None when revoked), ``started``, ``completed``."""
+    counts = participation(campaign)
+    rows = []
+    for link in sorted(campaign.team_links, key=lambda lk: lk.team.name):
+        token = current_token(link)
+        count = counts.get(link.team_id, {"started": 0, "completed": 0})
+        rows.append({"team": link.team.name, "url": link_url(token) if token else None,
+                     "started": count["started"], "completed": count["completed"]})
+    return rows

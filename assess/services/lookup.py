@@ -1,0 +1,34 @@
+"""Find campaigns and teams by id or by name, as the CLI accepts either."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..errors import NotFound
+from ..extensions import db
+from ..models import Campaign, Team
+
+
+def campaign_by_ref(ref: str) -> Campaign:
+    """The campaign whose id or (unique) name is ``ref``."""
+    ref = ref.strip()
+    if ref.isdigit():
+        campaign = db.session.get(Campaign, int(ref))
+        if campaign is not None:
+            return campaign
+    matches = list(db.session.scalars(select(Campaign).where(Campaign.name == ref)))
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        ids = ", ".join(str(c.id) for c in matches)
+        raise NotFound(f"several campaigns are named '{ref}' (ids {ids}); give the id")
+    raise NotFound(f"no campaign with id or name '{ref}'")
+
+
+def team_in_campaign(campaign: Campaign, ref: str) -> Team:
+    """A team of the campaign, by id or name."""
+    ref = ref.strip()
+    for link in campaign.team_links:
+        if (ref.isdigit() and link.team_id == int(ref)) or link.team.name == ref:
+            return link.team
+    raise NotFound(f"campaign '{campaign.name}' has no team with id or name '{ref}'")

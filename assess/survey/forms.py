@@ -1,0 +1,151 @@
+"""Forms of the respondent journey.
+
+A questionnaire page's form class is built per call from the dimension (the WTForms dynamic
+form composition recipe): one radio group per scale or rubric item, a text area per comment.
+Every value is checked against that item's own choices, so out-of-scale values, numbers in
+other scripts, ``NaN``, ``1e309`` or an option of another question are all simply not a valid
+choice, and nothing of them is stored.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms import Form, HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ..answer_codec import DONT_KNOW_VALUE
+from ..definitions import Dimension, Item, Questionnaire
+
+FIELD_PREFIX = "q_"
+INVALID_CHOICE = "Please choose one of the answers shown."
+TWICE = "This question was sent with more than one answer; please choose one."
+
+
+def field_name(item: Item) -> str:
+    return FIELD_PREFIX + item.id
+
+
+class SingleChoiceField(RadioField):
+    """A radio group that refuses a value sent twice instead of keeping the first."""
+
+    def process_formdata(self, valuelist):  # type: ignore[no-untyped-def]
+        if len(valuelist) > 1:
+            self.data = None
+            raise ValueError(TWICE)
+        super().process_formdata(valuelist)
+
+
+class SingleTextAreaField(TextAreaField):
+    """A text area that refuses a value sent twice."""
+
+    def process_formdata(self, valuelist):  # type: ignore[no-untyped-def]
+        if len(valuelist) > 1:
+            self.data = ""
+            raise ValueError(TWICE)
+        super().process_formdata(valuelist)
+
+
+def no_control_characters(_form: Form, field: StringField) -> None:
+    """Refuse NUL and other control characters (tabs and line breaks are fine)."""
+    text = field.data or ""
+    for ch in text:
+        if ch in "\t\n\r":
+            continue
+        if unicodedata.category(ch) in {"Cc", "Cs"}:
+            raise ValidationError("The text contains a control character that cannot be saved; "
+                                  "please remove it.")
+
+
+class PageForm(FlaskForm):
+    """Base of every questionnaire page: navigation buttons and unknown-field detection."""
+
+    nav = HiddenField()
+    back = SubmitField("Back")
+    next = SubmitField("Save and continue")
+
+    # Set on each generated subclass.
+    item_fields: tuple[str, ...] = ()
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        ok = super().validate(extra_validators)
+        unknown = sorted(
+            key for key in (self.meta.formdata_keys or ())
+            if key.startswith(FIELD_PREFIX) and key not in self.item_fields
+        )
+        if unknown:
+            self.form_errors.append(
+                "The page was sent with questions that are not on it; those answers were "
+                "ignored. Please check your answers and send the page again.")
+            ok = False
+        return ok
+
+
+def page_form_class(questionnaire: Questionnaire, dimension: Dimension) -> type[PageForm]:
+    """A new form class for one questionnaire page."""
+    attrs: dict[str, object] = {}
+    names: list[str] = []
+    for item in dimension.items:
+        name = field_name(item)
+        names.append(name)
+        label = item.text.get(questionnaire.language)
+        if item.type == "text":
+            limit = item.max_length or 2000
+            attrs[name] = SingleTextAreaField(
+                label,
+                validators=[Optional(), Length(max=limit, message=(
+                    f"Please shorten this answer to at most {limit} characters.")),
+                    no_control_characters],
+                render_kw={"maxlength": str(limit), "rows": "4"},
+            )
+        else:
+            attrs[name] = SingleChoiceField(
+                label, choices=_choices(questionnaire, item), validators=[Optional()],
+                validate_choice=True, invalid_choice_message=INVALID_CHOICE,
+            )
+    attrs["item_fields"] = tuple(names)
+    return type(f"Page_{dimension.id}", (PageForm,), attrs)
+
+
+def _choices(questionnaire: Questionnaire, item: Item) -> list[SelectChoice]:
+    lang = questionnaire.language
+    if item.type == "rubric":
+        return [SelectChoice(str(level), f"{level}. {anchor.get(lang)}")
+                for level, anchor in enumerate(item.anchors, start=1)]
+    scale = questionnaire.scales[item.scale or ""]
+    choices = [SelectChoice(str(value), label.get(lang))
+               for value, label in zip(scale.values, scale.labels, strict=True)]
+    if scale.dont_know:
+        choices.append(SelectChoice(DONT_KNOW_VALUE, scale.dont_know_label.get(lang)))
+    return choices
+
+
+def make_page_form(questionnaire: Questionnaire, dimension: Dimension, *, formdata=None,
+                   data=None) -> PageForm:  # type: ignore[no-untyped-def]
+    """Instantiate a page form; with ``formdata``, remember which keys were posted."""
+    cls = page_form_class(questionnaire, dimension)
+    form = cls(formdata=formdata, data=data) if formdata is not None else cls(data=data)
+    form.meta.formdata_keys = tuple(formdata.keys()) if formdata is not None else None
+    return form
+
+
+class StartForm(FlaskForm):
+    """The welcome page: an optional role, then start."""
+
+    role = SingleChoiceField("Your role (optional)", validators=[Optional()],
+                             invalid_choice_message=INVALID_CHOICE)
+    start = SubmitField("Start")
+
+
+class ResumeForm(FlaskForm):
+    code = StringField("Resume code", validators=[InputRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters",
+                                  "spellcheck": "false"})
+    resume = SubmitField("Continue my answers")
+
+
+class SubmitForm(FlaskForm):
+    submit_key = HiddenField(validators=[InputRequired(), Length(max=64)])
+    submit = SubmitField("Submit my answers")

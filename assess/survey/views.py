@@ -1,0 +1,361 @@
+"""Respondent views. Thin: session bookkeeping, form parsing, a service call, a template.
+
+The browser session holds only the link id, the response's random uid and a secret proving
+the right to continue it; the server derives campaign, team and questionnaire from the link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify, redirect, render_template, request, session, url_for
+
+from .. import answer_codec
+from ..errors import Conflict
+from ..models import Response, ResponseStatus
+from ..services import survey
+from ..services.survey import LinkContext
+from . import bp
+from .forms import (
+    ResumeForm,
+    StartForm,
+    SubmitForm,
+    field_name,
+    make_page_form,
+)
+
+SESSION_KEY = "survey"
+
+
+# --- session helpers -------------------------------------------------------------------
+
+def _state() -> dict[str, Any]:
+    value = session.get(SESSION_KEY)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _save_state(state: dict[str, Any]) -> None:
+    session[SESSION_KEY] = state
+    # A permanent session survives closing the tab and the browser: "resume on this device".
+    session.permanent = True
+
+
+def _context() -> LinkContext | None:
+    link_id = _state().get("link")
+    return survey.context_for_link(link_id) if isinstance(link_id, int) else None
+
+
+def _response(ctx: LinkContext) -> Response | None:
+    state = _state()
+    return survey.find_response(ctx, str(state.get("uid", "")), str(state.get("proof", "")))
+
+
+def _invalid_link() -> tuple[str, int]:
+    # Unknown, malformed and revoked tokens all get exactly this answer.
+    return render_template("survey/message.html", title="Link not valid",
+                           message="This link is not valid. Please ask your coach for the "
+                                   "current link of your team."), 404
+
+
+def _window_closed(ctx: LinkContext) -> tuple[str, int]:
+    message = survey.WINDOW_MESSAGES.get(ctx.window_state, survey.WINDOW_MESSAGES["closed"])
+    return render_template("survey/message.html", title=ctx.campaign.name, ctx=ctx,
+                           message=message), 403
+
+
+def _already_answered(ctx: LinkContext) -> str:
+    return render_template("survey/message.html", title="Already answered", ctx=ctx,
+                           message="Thank you: your answers were submitted and count once. "
+                                   "They cannot be changed any more.",
+                           shared_device_note=True)
+
+
+def _page_url(ctx: LinkContext, response: Response) -> str:
+    if response.page >= ctx.pages:
+        return url_for("survey.review")
+    return url_for("survey.page", number=response.page + 1)
+
+
+# --- entry -----------------------------------------------------------------------------
+
+@bp.get("/<token>")
+def open_link(token: str):  # type: ignore[no-untyped-def]
+    """Bind the browser to the team link, then continue at a URL without the token."""
+    ctx = survey.context_for_token(token)
+    if ctx is None:
+        return _invalid_link()
+    state = _state()
+    if state.get("link") != ctx.link.id:
+        state = {"link": ctx.link.id}
+    _save_state(state)
+    return redirect(url_for("survey.welcome"))
+
+
+@bp.get("/")
+def welcome():  # type: ignore[no-untyped-def]
+    ctx = _context()
+    if ctx is None:
+        return _invalid_link()
+    response = _response(ctx)
+    if response is not None and response.status == ResponseStatus.COMPLETE:
+        return _already_answered(ctx)
+    if ctx.window_state != "open":
+        return _window_closed(ctx)
+    if response is not None:
+        return redirect(_page_url(ctx, response))
+    return _render_welcome(ctx, StartForm(), ResumeForm())
+
+
+def _render_welcome(ctx: LinkContext, start: StartForm, resume: ResumeForm, status: int = 200):
+    _set_role_choices(ctx, start)
+    return render_template("survey/welcome.html", ctx=ctx, start_form=start,
+                           resume_form=resume), status
+
+
+def _set_role_choices(ctx: LinkContext, form: StartForm) -> None:
+    from wtforms.fields.choices import SelectChoice
+
+    lang = ctx.definition.language
+    form.role.choices = [SelectChoice(str(i), role.get(lang))
+                         for i, role in enumerate(ctx.definition.roles)]
+
+
+@bp.post("/start")
+def start():  # type: ignore[no-untyped-def]
+    ctx = _context()
+    if ctx is None:
+        return _invalid_link()
+    existing = _response(ctx)
+    if existing is not None:  # a second click on Start: continue the same draft
+        return redirect(url_for("survey.welcome"))
+    form = StartForm()
+    _set_role_choices(ctx, form)
+    if not form.validate_on_submit():
+        return _render_welcome(ctx, form, ResumeForm(), 400)
+    role = None
+    if form.role.data not in (None, "", "None"):
+        role = str(ctx.definition.roles[int(form.role.data)])
+    try:
+        new = survey.start_response(ctx, role)
+    except Conflict:
+        return _window_closed(ctx)
+    state = _state()
+    state.update(uid=new.uid, proof=new.proof, code=new.resume_code)
+    _save_state(state)
+    return redirect(url_for("survey.page", number=1))
+
+
+@bp.post("/resume")
+def resume():  # type: ignore[no-untyped-def]
+    ctx = _context()
+    if ctx is None:
+        return _invalid_link()
+    form = ResumeForm()
+    if not form.validate_on_submit():
+        return _render_welcome(ctx, StartForm(), form, 400)
+    try:
+        response = survey.resume_with_code(ctx, form.code.data or "")
+    except Conflict as error:
+        form.code.errors = [str(error)]
+        return _render_welcome(ctx, StartForm(), form, 429)
+    if response is None:
+        form.code.errors = ["This code does not match an unfinished response of this team. "
+                            "Please check it and try again."]
+        return _render_welcome(ctx, StartForm(), form, 400)
+    code = survey.normalise_code(form.code.data or "")
+    state = _state()
+    state.update(uid=response.uid, proof=code, code=code)
+    _save_state(state)
+    if response.status == ResponseStatus.COMPLETE:
+        return _already_answered(ctx)
+    return redirect(_page_url(ctx, response))
+
+
+# --- pages -----------------------------------------------------------------------------
+
+@bp.route("/page/<int:number>", methods=["GET", "POST"])
+def page(number: int):  # type: ignore[no-untyped-def]
+    ctx = _context()
+    if ctx is None:
+        return _invalid_link()
+    response = _response(ctx)
+    if response is None:
+        return redirect(url_for("survey.welcome"))
+    if response.status == ResponseStatus.COMPLETE:
+        return _already_answered(ctx)
+    if ctx.window_state != "open":
+        return _window_closed(ctx)
+    if not 1 <= number <= ctx.pages:
+        abort(404)
+    if number > response.page + 1:
+        # No skipping ahead: pages are answered in order (going back is always fine).
+        if request.method == "POST":
+            return render_template(
+                "survey/message.html", title="Page not reached yet", ctx=ctx,
+                message="That page cannot be saved before the pages ahead of it. Nothing "
+                        "from it was stored.",
+                continue_url=url_for("survey.page", number=response.page + 1)), 409
+        return redirect(url_for("survey.page", number=response.page + 1))
+    dimension = ctx.definition.dimensions[number - 1]
+    if request.method == "GET":
+        return _render_page(ctx, response, number, None)
+
+    form = make_page_form(ctx.definition, dimension, formdata=request.form)
+    valid = form.validate()
+    csrf_failed = bool(form.csrf_token.errors) if hasattr(form, "csrf_token") else False
+    autosave = request.headers.get("X-Assess-Autosave") == "1"
+    if csrf_failed:
+        # An expired form: nothing from it is trusted, but nothing typed is lost either. The
+        # page comes back with the posted answers and a fresh token, to be sent again.
+        if autosave:
+            return jsonify({"saved": False, "reason": "expired"}), 400
+        return _render_page(ctx, response, number, form, status=400, notice=(
+            "This page was open for a long time, so its security token expired. Your answers "
+            "are shown again below: please press the button once more to save them."))
+    answers, texts = _valid_answers(form, dimension)
+    reached = number if valid and not autosave else max(response.page, 0)
+    try:
+        survey.save_page(ctx, response.id, number, answers, texts, reached=reached)
+    except Conflict as error:
+        if autosave:
+            return jsonify({"saved": False, "reason": str(error)}), 409
+        return render_template("survey/message.html", title=ctx.campaign.name, ctx=ctx,
+                               message=str(error)), 409
+    if autosave:
+        return jsonify({"saved": True, "errors": _error_map(form)}), (200 if valid else 400)
+    if not valid:
+        return _render_page(ctx, response, number, form, status=400)
+    if request.form.get("nav") == "back" or form.back.data:
+        return redirect(url_for("survey.page", number=number - 1) if number > 1
+                        else url_for("survey.page", number=1))
+    if number >= ctx.pages:
+        return redirect(url_for("survey.review"))
+    return redirect(url_for("survey.page", number=number + 1))
+
+
+def _valid_answers(form, dimension):  # type: ignore[no-untyped-def]
+    """The page's answers that passed validation; fields with errors are left untouched."""
+    answers: dict[str, answer_codec.Answer | None] = {}
+    texts: dict[str, str] = {}
+    for item in dimension.items:
+        field = form[field_name(item)]
+        if field.errors:
+            continue
+        if item.type == "text":
+            texts[item.id] = field.data or ""
+        elif field.data in (None, "", "None"):
+            answers[item.id] = None
+        elif field.data == answer_codec.DONT_KNOW_VALUE:
+            answers[item.id] = answer_codec.DONT_KNOW_VALUE
+        else:
+            answers[item.id] = int(field.data)
+    return answers, texts
+
+
+def _error_map(form) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    errors = {name: list(field.errors) for name, field in form._fields.items() if field.errors}
+    if form.form_errors:
+        errors["_page"] = list(form.form_errors)
+    return errors
+
+
+def _render_page(ctx: LinkContext, response: Response, number: int, form,  # type: ignore[no-untyped-def]
+                 *, notice: str | None = None, status: int = 200):
+    dimension = ctx.definition.dimensions[number - 1]
+    if form is None:
+        saved = survey.answers_of(ctx, response)
+        texts = survey.texts_of(response)
+        data: dict[str, Any] = {}
+        for item in dimension.items:
+            if item.type == "text":
+                data[field_name(item)] = texts.get(item.id, "")
+            elif item.id in saved:
+                data[field_name(item)] = str(saved[item.id])
+        form = make_page_form(ctx.definition, dimension, data=data)
+    return render_template(
+        "survey/page.html", ctx=ctx, dimension=dimension, form=form, number=number,
+        pages=ctx.pages, notice=notice, resume_code=_resume_code(),
+        field_name=field_name,
+    ), status
+
+
+def _resume_code() -> str | None:
+    code = _state().get("code")
+    return survey.format_code(code) if isinstance(code, str) else None
+
+
+# --- review and submit -----------------------------------------------------------------
+
+@bp.get("/review")
+def review():  # type: ignore[no-untyped-def]
+    ctx = _context()
+    if ctx is None:
+        return _invalid_link()
+    response = _response(ctx)
+    if response is None:
+        return redirect(url_for("survey.welcome"))
+    if response.status == ResponseStatus.COMPLETE:
+        return _already_answered(ctx)
+    if ctx.window_state != "open":
+        return _window_closed(ctx)
+    if response.page < ctx.pages:
+        return redirect(_page_url(ctx, response))
+    form = SubmitForm(data={"submit_key": response.submit_key})
+    return _render_review(ctx, response, form)
+
+
+def _render_review(ctx: LinkContext, response: Response, form: SubmitForm, status: int = 200):
+    saved = survey.answers_of(ctx, response)
+    texts = survey.texts_of(response)
+    unanswered = []
+    for number, dimension in enumerate(ctx.definition.dimensions, start=1):
+        missing = [item for item in dimension.items
+                   if (item.type != "text" and item.id not in saved)]
+        unanswered.append((number, dimension, missing))
+    comments = sum(1 for t in texts.values() if t)
+    return render_template("survey/review.html", ctx=ctx, form=form, unanswered=unanswered,
+                           answered=len(saved), total=len(ctx.definition.answer_items),
+                           comments=comments, resume_code=_resume_code()), status
+
+
+@bp.post("/submit")
+def submit():  # type: ignore[no-untyped-def]
+    ctx = _context()
+    if ctx is None:
+        return _invalid_link()
+    response = _response(ctx)
+    if response is None:
+        return redirect(url_for("survey.welcome"))
+    if response.status == ResponseStatus.COMPLETE:
+        return redirect(url_for("survey.thanks"))
+    if ctx.window_state != "open":
+        return _window_closed(ctx)
+    if response.page < ctx.pages:
+        return redirect(_page_url(ctx, response))
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        form = SubmitForm(data={"submit_key": response.submit_key})
+        form.submit.errors = ["The form expired; please press Submit once more."]
+        return _render_review(ctx, response, form, 400)
+    try:
+        completed = survey.submit(ctx, response.id, form.submit_key.data or "")
+    except Conflict:
+        return _window_closed(ctx)
+    if not completed and not survey.is_complete(response.id):
+        form = SubmitForm(data={"submit_key": response.submit_key})
+        form.submit.errors = ["This submission did not match your response; please press "
+                              "Submit once more."]
+        return _render_review(ctx, response, form, 400)
+    # Completed by this request or by a double click a moment earlier: either way, done once.
+    return redirect(url_for("survey.thanks"))
+
+
+@bp.get("/thanks")
+def thanks():  # type: ignore[no-untyped-def]
+    ctx = _context()
+    if ctx is None:
+        return _invalid_link()
+    response = _response(ctx)
+    if response is None or response.status != ResponseStatus.COMPLETE:
+        return redirect(url_for("survey.welcome"))
+    return render_template("survey/thanks.html", ctx=ctx)

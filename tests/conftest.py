@@ -1,0 +1,136 @@
+"""Shared fixtures: an app on a fresh migrated SQLite file, its client and CLI runner.
+
+Migrating a database takes a moment, so one migrated file is made per session and copied
+for every test (a copy is a few milliseconds).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from assess import create_app
+
+REPO = Path(__file__).resolve().parent.parent
+QUESTIONNAIRES = REPO / "questionnaires"
+
+
+def make_config(instance: Path, database: Path, **extra: object) -> dict[str, object]:
+    config: dict[str, object] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "QUESTIONNAIRE_DIR": str(QUESTIONNAIRES),
+        "BASE_URL": "http://localhost",
+    }
+    config.update(extra)
+    return config
+
+
+def _migrated_template(tmp_root: Path) -> Path:
+    from flask_migrate import upgrade
+
+    path = tmp_root / "template.sqlite3"
+    app = create_app(make_config(tmp_root / "instance", path))
+    with app.app_context():
+        upgrade()
+        from assess.extensions import db
+
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _migrated_template(tmp_path_factory.mktemp("migrated"))
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> tuple[Path, Path]:
+    """A migrated database with the demo loaded, and the instance folder holding its login."""
+    root = tmp_path_factory.mktemp("demo")
+    path = root / "demo.sqlite3"
+    shutil.copy(migrated_db, path)
+    instance = root / "instance"
+    app = create_app(make_config(instance, path))
+    with app.app_context():
+        from assess.extensions import db
+        from assess.services.demo import ensure_demo
+
+        ensure_demo()
+        db.engine.dispose()
+    return path, instance
+
+
+def _app_on(database: Path, instance: Path, **extra: object) -> Iterator[Flask]:
+    app = create_app(make_config(instance, database, **extra))
+    yield app
+    with app.app_context():
+        from assess.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, migrated_db: Path) -> Iterator[Flask]:
+    """An application on an empty, migrated database (CSRF off for direct form tests)."""
+    database = tmp_path / "assess.sqlite3"
+    shutil.copy(migrated_db, database)
+    yield from _app_on(database, tmp_path / "instance", WTF_CSRF_ENABLED=False)
+
+
+@pytest.fixture
+def csrf_app(tmp_path: Path, migrated_db: Path) -> Iterator[Flask]:
+    """Like ``app`` but with CSRF protection on, as in production."""
+    database = tmp_path / "assess.sqlite3"
+    shutil.copy(migrated_db, database)
+    yield from _app_on(database, tmp_path / "instance")
+
+
+@pytest.fixture
+def demo_app(tmp_path: Path, demo_db: tuple[Path, Path]) -> Iterator[Flask]:
+    """An application on a copy of the demo database (CSRF off)."""
+    source, instance = demo_db
+    database = tmp_path / "assess.sqlite3"
+    shutil.copy(source, database)
+    shutil.copytree(instance, tmp_path / "instance")
+    yield from _app_on(database, tmp_path / "instance", WTF_CSRF_ENABLED=False)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign a coach in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str):  # type: ignore[no-untyped-def]
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+def demo_credentials(app: Flask) -> dict[str, str]:
+    import json
+
+    return json.loads((Path(app.instance_path) / "demo-credentials.json").read_text())
