@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 19:55:12.996912
+Create Date: 2026-11-25
 
 """
 from alembic import op
@@ -48,6 +48,12 @@ def upgrade():
     sa.Column('loaded_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire_version')),
     sa.UniqueConstraint('key', 'version', name=op.f('uq_questionnaire_version_key_version'))
+    )
+    op.create_table('rate_counter',
+    sa.Column('key', sa.String(length=120), nullable=False),
+    sa.Column('window_start', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_rate_counter'))
     )
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -274,6 +280,7 @@ def downgrade():
 
     op.drop_table('baseline')
     op.drop_table('user_account')
+    op.drop_table('rate_counter')
     op.drop_table('questionnaire_version')
     op.drop_table('playbook_version')
     op.drop_table('organisation')
