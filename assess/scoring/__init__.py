@@ -41,7 +41,21 @@ from .reliability import (
 # isort: split
 
 # --- instrument, baselines and the team-level entry point ---
-# (exports added below by those modules' author)
+from .baseline import BASELINE_KINDS, Baseline, BaselineDimension, baseline_from_csv
+from .campaign import (
+    QUADRANTS,
+    VERDICTS,
+    CampaignResult,
+    GroupScores,
+    RespondentScores,
+    WaveSummary,
+    benjamini_hochberg,
+    respondent_scores,
+    score_campaign,
+)
+from .instrument import DEFAULT_LEVEL_CUTS, DimensionSpec, InstrumentSpec
+from .levels import level_from_mean, mean_hundredths, rubric_level, rubric_levels_from_counts
+from .suppression import Suppression, suppress
 
 __all__ = [
     "DegenerateDataWarning",
@@ -75,4 +89,27 @@ __all__ = [
     "uniform_null_variance",
     "welch_from_moments",
     "welch_test",
+    # instrument, baselines and the team-level entry point
+    "BASELINE_KINDS",
+    "DEFAULT_LEVEL_CUTS",
+    "QUADRANTS",
+    "VERDICTS",
+    "Baseline",
+    "BaselineDimension",
+    "CampaignResult",
+    "DimensionSpec",
+    "GroupScores",
+    "InstrumentSpec",
+    "RespondentScores",
+    "Suppression",
+    "WaveSummary",
+    "baseline_from_csv",
+    "benjamini_hochberg",
+    "level_from_mean",
+    "mean_hundredths",
+    "respondent_scores",
+    "rubric_level",
+    "rubric_levels_from_counts",
+    "score_campaign",
+    "suppress",
 ]

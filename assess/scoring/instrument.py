@@ -1,0 +1,312 @@
+"""The scoring view of a questionnaire: which answer columns form which dimension, and the defaults.
+
+The application builds an :class:`InstrumentSpec` from a questionnaire definition; the scoring
+package never reads questionnaire files itself. Both classes are frozen and validate themselves on
+construction, so a spec that exists is a spec that can be scored.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+__all__ = [
+    "DEFAULT_LEVEL_CUTS",
+    "ORIENTATIONS",
+    "DimensionSpec",
+    "InstrumentSpec",
+]
+
+#: Lower edges of maturity levels 2..5 on the 1..5 mean (STATISTICS.md, "Maturity levels").
+DEFAULT_LEVEL_CUTS: tuple[float, ...] = (1.8, 2.6, 3.4, 4.2)
+
+#: Allowed orientation tags of a likert item.
+ORIENTATIONS: tuple[str, ...] = ("pmo", "apo", "neutral")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_real(value: Any) -> bool:
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
+def _check_share(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    ok = _is_real(value) and (0 <= value <= 1 if allow_zero else 0 < value <= 1)
+    if not ok:
+        interval = "[0, 1]" if allow_zero else "(0, 1]"
+        raise ValueError(f"{name} must be a number in {interval}, got {value!r}")
+    return float(value)
+
+
+def _check_count(value: Any, name: str, minimum: int) -> int:
+    if not _is_int(value) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def share_as_fraction(share: float) -> Fraction:
+    """Return a share such as 0.7 as the exact fraction a person means by it (7/10).
+
+    Shares are compared with integer arithmetic (``count * den >= num * total``), because
+    ``0.7 * 10`` is 7.000000000000001 in floating point and would make 7 of 10 miss a 70% quorum.
+    """
+    return Fraction(repr(float(share))).limit_denominator(1_000_000)
+
+
+@dataclass(frozen=True)
+class DimensionSpec:
+    """One scored dimension (a focus area) of the instrument.
+
+    Parameters
+    ----------
+    id : str
+        Stable identifier of the dimension, used to match waves and baselines.
+    columns : tuple of int
+        Columns of the answer matrix holding this dimension's likert items.
+    reverse : tuple of bool, optional
+        Per item, whether it is reverse-keyed (``x' = scale_min + scale_max - x``).
+        Defaults to no reverse-keyed item.
+    weights : tuple of float, optional
+        Per item, a positive weight for the respondent's weighted mean. Defaults to 1 each.
+    orientation : tuple of str, optional
+        Per item, ``"pmo"``, ``"apo"`` or ``"neutral"``: which orientation index the item feeds.
+        Defaults to ``"neutral"`` each.
+    rubric_column : int or None, optional
+        Column of the anchored rubric item ("the highest level whose description, and all
+        below, are true"), whose answers are level numbers 1..number of levels.
+    label : str, optional
+        Human-readable name (not used in computations).
+    """
+
+    id: str
+    columns: tuple[int, ...]
+    reverse: tuple[bool, ...] | None = None
+    weights: tuple[float, ...] | None = None
+    orientation: tuple[str, ...] | None = None
+    rubric_column: int | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ValueError(f"DimensionSpec.id must be a non-empty string, got {self.id!r}")
+        where = f"dimension {self.id!r}"
+        columns = tuple(self.columns)
+        if not columns:
+            raise ValueError(f"{where}: columns must name at least one likert item column")
+        if not all(_is_int(c) and c >= 0 for c in columns):
+            raise ValueError(f"{where}: columns must be non-negative integers, got {columns!r}")
+        if len(set(columns)) != len(columns):
+            raise ValueError(f"{where}: columns must not repeat a column, got {columns!r}")
+        k = len(columns)
+        reverse = (False,) * k if self.reverse is None else tuple(self.reverse)
+        weights = (1.0,) * k if self.weights is None else tuple(self.weights)
+        orientation = ("neutral",) * k if self.orientation is None else tuple(self.orientation)
+        for name, seq in (("reverse", reverse), ("weights", weights), ("orientation", orientation)):
+            if len(seq) != k:
+                raise ValueError(
+                    f"{where}: {name} must have one entry per column ({k}), got {len(seq)}"
+                )
+        if not all(isinstance(r, bool) for r in reverse):
+            raise ValueError(f"{where}: reverse must hold booleans, got {reverse!r}")
+        if not all(_is_real(w) and w > 0 for w in weights):
+            raise ValueError(f"{where}: weights must be finite numbers > 0, got {weights!r}")
+        if not all(o in ORIENTATIONS for o in orientation):
+            raise ValueError(
+                f"{where}: orientation entries must be one of {ORIENTATIONS}, got {orientation!r}"
+            )
+        if self.rubric_column is not None:
+            if not _is_int(self.rubric_column) or self.rubric_column < 0:
+                raise ValueError(
+                    f"{where}: rubric_column must be a non-negative integer or None, "
+                    f"got {self.rubric_column!r}"
+                )
+            if self.rubric_column in columns:
+                raise ValueError(f"{where}: rubric_column must not also be a likert column")
+        object.__setattr__(self, "columns", tuple(int(c) for c in columns))
+        object.__setattr__(self, "reverse", reverse)
+        object.__setattr__(self, "weights", tuple(float(w) for w in weights))
+        object.__setattr__(self, "orientation", orientation)
+
+
+@dataclass(frozen=True)
+class InstrumentSpec:
+    """How to score a questionnaire: scale, dimensions and every threshold used downstream.
+
+    Parameters
+    ----------
+    dimensions : tuple of DimensionSpec
+        The scored dimensions, in report order; ids must be unique.
+    scale_min, scale_max : int
+        Lowest and highest answer of the likert items (integers, ``scale_min < scale_max``).
+    dont_know : bool
+        Whether the questionnaire offers "don't know"; if False, no don't-know flag is accepted.
+    level_cuts : tuple of float
+        Strictly increasing lower edges of levels 2..L on the mean, at most 2 decimals each,
+        inside ``(scale_min, scale_max]``. Default ``(1.8, 2.6, 3.4, 4.2)``.
+    level_labels : tuple of str
+        One label per level (``len(level_cuts) + 1``).
+    rubric_quorum : float
+        Share of a team's rubric answers that must reach a level for the team to be there.
+    min_n : int
+        Anonymity threshold: fewer valid responses hide a group's statistics (never below 3).
+    min_n_comments : int
+        Threshold for showing free-text comments (carried for the application; not used here).
+    min_n_spread : int
+        Threshold for spread, agreement and everything derived from the SD (intervals, tests);
+        at least `min_n`.
+    min_answered : float
+        Share of a dimension's items a respondent must answer for a valid dimension score; a
+        respondent who answered under this share of all likert items is excluded.
+    min_items : int
+        Minimum answered items for a valid dimension score (capped at the dimension's size).
+    mid : float
+        Minimal important difference for a "clear change" between waves, in scale points.
+    alpha : float
+        Significance level for the verdict against a baseline (after Benjamini-Hochberg).
+    min_effect : float
+        Minimum ``|d|`` for a "clearly above/below" verdict.
+    confidence : float
+        Confidence level of team intervals and change intervals.
+    """
+
+    dimensions: tuple[DimensionSpec, ...]
+    scale_min: int = 1
+    scale_max: int = 5
+    dont_know: bool = True
+    level_cuts: tuple[float, ...] = DEFAULT_LEVEL_CUTS
+    level_labels: tuple[str, ...] = ("Ad hoc", "Emerging", "Defined", "Measured", "Adaptive")
+    rubric_quorum: float = 0.7
+    min_n: int = 5
+    min_n_comments: int = 10
+    min_n_spread: int = 5
+    min_answered: float = 0.5
+    min_items: int = 2
+    mid: float = 0.25
+    alpha: float = 0.05
+    min_effect: float = 0.2
+    confidence: float = 0.95
+    _level_cuts_hundredths: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        dims = tuple(self.dimensions)
+        if not dims or not all(isinstance(d, DimensionSpec) for d in dims):
+            raise ValueError("dimensions must be a non-empty sequence of DimensionSpec")
+        ids = [d.id for d in dims]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"dimensions must have unique ids, got {ids!r}")
+        object.__setattr__(self, "dimensions", dims)
+        for name in ("scale_min", "scale_max"):
+            if not _is_int(getattr(self, name)):
+                raise ValueError(f"{name} must be an integer, got {getattr(self, name)!r}")
+        if not self.scale_min < self.scale_max:
+            raise ValueError(
+                f"scale_min must be less than scale_max, got scale_min={self.scale_min!r}, "
+                f"scale_max={self.scale_max!r}"
+            )
+        if not isinstance(self.dont_know, bool):
+            raise ValueError(f"dont_know must be a bool, got {self.dont_know!r}")
+        cuts = tuple(self.level_cuts)
+        if not cuts or not all(_is_real(c) for c in cuts):
+            raise ValueError(f"level_cuts must be a non-empty sequence of numbers, got {cuts!r}")
+        hundredths = tuple(round(float(c) * 100) for c in cuts)
+        if any(abs(h - float(c) * 100) > 1e-6 for h, c in zip(hundredths, cuts, strict=True)):
+            raise ValueError(f"level_cuts must have at most 2 decimals, got {cuts!r}")
+        if any(b <= a for a, b in zip(hundredths, hundredths[1:], strict=False)):
+            raise ValueError(f"level_cuts must be strictly increasing, got {cuts!r}")
+        if not (self.scale_min * 100 < hundredths[0] and hundredths[-1] <= self.scale_max * 100):
+            raise ValueError(
+                f"level_cuts must lie within (scale_min, scale_max] = "
+                f"({self.scale_min}, {self.scale_max}], got {cuts!r}"
+            )
+        object.__setattr__(self, "level_cuts", tuple(float(c) for c in cuts))
+        object.__setattr__(self, "_level_cuts_hundredths", hundredths)
+        labels = tuple(self.level_labels)
+        if len(labels) != len(cuts) + 1 or not all(isinstance(s, str) for s in labels):
+            raise ValueError(
+                f"level_labels must hold {len(cuts) + 1} strings (one per level), got {labels!r}"
+            )
+        object.__setattr__(self, "level_labels", labels)
+        _check_share(self.rubric_quorum, "rubric_quorum")
+        _check_count(self.min_n, "min_n", 3)
+        _check_count(self.min_n_comments, "min_n_comments", self.min_n)
+        _check_count(self.min_n_spread, "min_n_spread", self.min_n)
+        _check_share(self.min_answered, "min_answered")
+        _check_count(self.min_items, "min_items", 1)
+        if not _is_real(self.mid) or self.mid < 0:
+            raise ValueError(f"mid must be a finite number >= 0, got {self.mid!r}")
+        if not _is_real(self.alpha) or not 0 < self.alpha < 1:
+            raise ValueError(f"alpha must be a number strictly between 0 and 1, got {self.alpha!r}")
+        if not _is_real(self.min_effect) or self.min_effect < 0:
+            raise ValueError(f"min_effect must be a finite number >= 0, got {self.min_effect!r}")
+        if not _is_real(self.confidence) or not 0 < self.confidence < 1:
+            raise ValueError(
+                f"confidence must be a number strictly between 0 and 1, got {self.confidence!r}"
+            )
+        n_levels = len(cuts) + 1
+        if n_levels < 2:  # pragma: no cover - guarded by the non-empty check above
+            raise ValueError("level_cuts must define at least two levels")
+
+    # ----------------------------------------------------------------------------------------
+    @property
+    def n_levels(self) -> int:
+        """Number of maturity levels (``len(level_cuts) + 1``)."""
+        return len(self.level_cuts) + 1
+
+    @property
+    def scale_points(self) -> int:
+        """Number of answer options of a likert item, ``scale_max - scale_min + 1``."""
+        return self.scale_max - self.scale_min + 1
+
+    @property
+    def dimension_ids(self) -> tuple[str, ...]:
+        """Ids of the dimensions in report order."""
+        return tuple(d.id for d in self.dimensions)
+
+    @property
+    def likert_columns(self) -> tuple[int, ...]:
+        """Sorted distinct answer columns used by any dimension's likert items."""
+        return tuple(sorted({c for d in self.dimensions for c in d.columns}))
+
+    @property
+    def rubric_columns(self) -> tuple[int, ...]:
+        """Sorted distinct rubric columns."""
+        return tuple(
+            sorted({d.rubric_column for d in self.dimensions if d.rubric_column is not None})
+        )
+
+    @property
+    def max_column(self) -> int:
+        """Highest answer column the spec refers to."""
+        return max(self.likert_columns + self.rubric_columns)
+
+    def level_cuts_hundredths(self) -> tuple[int, ...]:
+        """The level cut points as exact integers in hundredths of a scale point."""
+        return self._level_cuts_hundredths
+
+    def check_columns(self, n_columns: int) -> None:
+        """Raise ``ValueError`` if the spec refers to a column beyond an ``n_columns`` matrix."""
+        if self.max_column >= n_columns:
+            bad = [
+                d.id
+                for d in self.dimensions
+                if max(d.columns) >= n_columns
+                or (d.rubric_column is not None and d.rubric_column >= n_columns)
+            ]
+            raise ValueError(
+                f"values has {n_columns} columns but the instrument refers to column "
+                f"{self.max_column} (dimensions {bad!r}); columns are 0-based"
+            )
+        overlap = set(self.likert_columns) & set(self.rubric_columns)
+        if overlap:
+            raise ValueError(
+                f"columns {sorted(overlap)} are used both as likert items and as rubric items"
+            )
