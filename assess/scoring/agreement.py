@@ -302,8 +302,7 @@ def _one_way_anova(
         raise ValueError(f"groups must be one-dimensional, got {g.ndim} dimensions")
     if g.shape[0] != y.shape[0]:
         raise ValueError(
-            f"groups must have one label per score: got {g.shape[0]} labels for "
-            f"{y.shape[0]} scores"
+            f"groups must have one label per score: got {g.shape[0]} labels for {y.shape[0]} scores"
         )
     keep = ~np.isnan(y)
     y, g = y[keep], g[keep]

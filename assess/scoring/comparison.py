@@ -98,9 +98,7 @@ def _welch_core(
     confidence: float,
     stacklevel: int,
 ) -> WelchResult:
-    mean_a, sd_a, n_a, mean_b, sd_b, n_b = np.broadcast_arrays(
-        mean_a, sd_a, n_a, mean_b, sd_b, n_b
-    )
+    mean_a, sd_a, n_a, mean_b, sd_b, n_b = np.broadcast_arrays(mean_a, sd_a, n_a, mean_b, sd_b, n_b)
     difference = mean_a - mean_b
     small = (n_a < 2) | (n_b < 2)  # False where n is NaN: missing stays quietly NaN
     var_a = sd_a**2 / n_a

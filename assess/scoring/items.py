@@ -192,9 +192,7 @@ def score_respondents(
     return scores
 
 
-def pomp(
-    scores: ArrayLike, *, scale_min: float, scale_max: float
-) -> NDArray[np.float64] | float:
+def pomp(scores: ArrayLike, *, scale_min: float, scale_max: float) -> NDArray[np.float64] | float:
     """Percent of maximum possible: ``100 * (score - scale_min) / (scale_max - scale_min)``.
 
     Parameters

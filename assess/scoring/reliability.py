@@ -215,8 +215,7 @@ def cronbach_alpha(
         return AlphaResult(nan, nan, nan, n, k)
     if np.isnan(cov).any():
         warnings.warn(
-            "some pair of items was answered together by fewer than 2 respondents: "
-            "alpha is NaN",
+            "some pair of items was answered together by fewer than 2 respondents: alpha is NaN",
             DegenerateDataWarning,
             stacklevel=2,
         )
@@ -302,9 +301,7 @@ def alpha_if_deleted(items: ArrayLike, *, missing: str = "pairwise") -> NDArray[
     return result
 
 
-def item_rest_correlations(
-    items: ArrayLike, *, missing: str = "pairwise"
-) -> NDArray[np.float64]:
+def item_rest_correlations(items: ArrayLike, *, missing: str = "pairwise") -> NDArray[np.float64]:
     """Correlation of each item with the sum of the other items (corrected item-total r).
 
     From the item covariance matrix *C*, as ``r.drop`` in ``psych::alpha``:

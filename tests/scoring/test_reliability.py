@@ -42,9 +42,7 @@ def data_with_covariance(cov, n, seed=0, shift=3.0):
 
 # Published example: StatsBase.jl `cronbachalpha` docstring (jldoctest) for this covariance
 # matrix prints alpha 0.8136 and alpha with item 1..4 dropped 0.7500, 0.7606, 0.7714, 0.7826.
-STATSBASE_COV = np.array(
-    [[10.0, 6, 6, 6], [6, 11.0, 6, 6], [6, 6, 12.0, 6], [6, 6, 6, 13.0]]
-)
+STATSBASE_COV = np.array([[10.0, 6, 6, 6], [6, 11.0, 6, 6], [6, 6, 12.0, 6], [6, 6, 6, 13.0]])
 
 
 def test_alpha_reproduces_statsbase_published_example():
