@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing Flask here would load it for the pure subpackages too
+    from flask import Flask
 
 __version__ = "0.1.0"
 
@@ -15,6 +18,8 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     replaces the last two.
     """
     import os
+
+    from flask import Flask
 
     from .config import load_config
 

@@ -1,0 +1,122 @@
+"""Scoring a campaign: load its answers as arrays, build the instrument spec, call the engine.
+
+This is where the database meets :mod:`assess.scoring`; the engine itself stays pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+
+from .. import answer_codec
+from ..definitions import Questionnaire
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import Campaign, Response, ResponseStatus, Team
+from ..scoring import Baseline, CampaignResult, DimensionSpec, InstrumentSpec, score_campaign
+from .questionnaires import definition_of
+
+
+@dataclass(frozen=True)
+class CampaignAnswers:
+    """A campaign's complete responses as arrays (rows = responses, columns = answer items)."""
+
+    values: np.ndarray          # float, NaN = unanswered or don't know
+    dont_know: np.ndarray       # bool
+    team_ids: np.ndarray        # int, one per row
+    roles: np.ndarray           # object (str or None), one per row
+    item_ids: tuple[str, ...]
+
+
+def instrument_spec(definition: Questionnaire, campaign: Campaign | None = None) -> InstrumentSpec:
+    """The scoring description of a questionnaire (thresholds from the campaign, if given)."""
+    columns = {item.id: i for i, item in enumerate(definition.answer_items)}
+    scales = {definition.scales[item.scale or ""] for item in definition.answer_items
+              if item.type == "likert"}
+    ranges = {(s.min, s.max) for s in scales}
+    if len(ranges) != 1:
+        raise InvalidInput(f"questionnaire {definition.id}: scored items must share one scale "
+                           f"range to be scored together, found {sorted(ranges)}")
+    (scale_min, scale_max), = ranges
+    dims = []
+    for dimension in definition.dimensions:
+        scored = dimension.scored_items
+        rubric = dimension.rubric_item
+        dims.append(DimensionSpec(
+            id=dimension.id,
+            columns=tuple(columns[i.id] for i in scored),
+            reverse=tuple(i.reverse for i in scored),
+            weights=tuple(float(i.weight) for i in scored),
+            orientation=tuple(i.orientation for i in scored),
+            rubric_column=None if rubric is None else columns[rubric.id],
+            label=dimension.title.get(definition.language),
+        ))
+    anonymity = definition.anonymity
+    min_n = campaign.min_n if campaign is not None else anonymity.min_n
+    kwargs: dict[str, object] = {}
+    if definition.levels:
+        kwargs["level_labels"] = tuple(level.get(definition.language)
+                                       for level in definition.levels)
+        kwargs["level_cuts"] = tuple(definition.level_cuts)
+    return InstrumentSpec(
+        dimensions=tuple(dims),
+        scale_min=scale_min,
+        scale_max=scale_max,
+        dont_know=any(s.dont_know for s in scales),
+        rubric_quorum=definition.rubric_quorum,
+        min_n=min_n,
+        min_n_comments=campaign.min_n_comments if campaign is not None
+        else anonymity.min_n_comments,
+        min_n_spread=max(min_n, campaign.min_n_spread if campaign is not None
+                         else anonymity.min_n_spread),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def load_answers(campaign: Campaign) -> CampaignAnswers:
+    """Read every complete response of the campaign in one query and decode it at once."""
+    definition = definition_of(campaign.questionnaire_version)
+    item_ids = tuple(item.id for item in definition.answer_items)
+    rows = db.session.execute(
+        select(Response.team_id, Response.role, Response.values)
+        .where(Response.campaign_id == campaign.id,
+               Response.status == ResponseStatus.COMPLETE)
+    ).all()
+    if rows:
+        team_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        roles = np.array([r[1] for r in rows], dtype=object)
+        values, dont_know = answer_codec.to_matrix([r[2] for r in rows], len(item_ids))
+    else:
+        team_ids = np.zeros(0, dtype=np.int64)
+        roles = np.zeros(0, dtype=object)
+        values = np.zeros((0, len(item_ids)))
+        dont_know = np.zeros((0, len(item_ids)), dtype=bool)
+    return CampaignAnswers(values, dont_know, team_ids, roles, item_ids)
+
+
+def team_names(campaign: Campaign) -> dict[int, str]:
+    ids = [link.team_id for link in campaign.team_links]
+    return {t.id: t.name for t in db.session.scalars(select(Team).where(Team.id.in_(ids)))}
+
+
+def score(campaign: Campaign, *, baseline: Baseline | None = None,
+          with_previous: bool = True) -> CampaignResult:
+    """Score the campaign's complete responses per team (labelled by team name)."""
+    definition = definition_of(campaign.questionnaire_version)
+    spec = instrument_spec(definition, campaign)
+    answers = load_answers(campaign)
+    names = team_names(campaign)
+    labels = np.array([names.get(int(t), str(int(t))) for t in answers.team_ids], dtype=object)
+    previous = None
+    if with_previous and campaign.previous_campaign is not None:
+        previous = score(campaign.previous_campaign, with_previous=False)
+    roles = answers.roles if answers.values.shape[0] else None
+    if roles is not None:
+        roles = np.array([r if r is not None else "not given" for r in roles], dtype=object)
+    return score_campaign(
+        answers.values, answers.dont_know, labels, spec,
+        baseline=baseline, previous=previous, roles=roles,
+        team_labels=sorted(names.values()),
+    )
