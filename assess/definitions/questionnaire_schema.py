@@ -89,6 +89,7 @@ class _Context:
     levels: tuple[Text, ...] | None
     levels_given: bool
     item_lines: dict[str, int | None] = field(default_factory=dict)
+    scale_lines: dict[str, int | None] = field(default_factory=dict)
 
 
 def build_questionnaire(root: Node, chk: Checker, source: str) -> Questionnaire | None:
@@ -434,6 +435,7 @@ def _item_scale(ctx: _Context, node: Node, f: dict[str, Node], path: str) -> str
     scale_id = chk.string(f["scale"], child(path, "scale"))
     if scale_id is None:
         return None
+    ctx.scale_lines[path] = f["scale"].line
     if scale_id not in ctx.declared_scales:
         known = ", ".join(sorted(ctx.declared_scales)) or "none declared"
         chk.report(
@@ -487,9 +489,10 @@ def _score_range(ctx: _Context, dimensions: list[Dimension | None]) -> tuple[int
             if found is None:
                 found, first_scale = (scale.min, scale.max), scale.id
             elif (scale.min, scale.max) != found:
+                path = f"dimensions[{d_index}].items[{i_index}]"
                 ctx.chk.report(
-                    item.line,
-                    f"dimensions[{d_index}].items[{i_index}].scale",
+                    ctx.scale_lines.get(path, item.line),
+                    child(path, "scale"),
                     f"scale '{scale.id}' runs {scale.min}..{scale.max} but scale "
                     f"'{first_scale}' runs {found[0]}..{found[1]}: all likert items need "
                     "scales with the same min and max",

@@ -175,8 +175,9 @@ class _NodeBuilder:
         # Only its plain-scalar methods are called, on nodes whose tag is already checked.
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def build(self, node: Any, path: str) -> Node:
-        line = _line(node.start_mark)
+    def build(self, node: Any, path: str, line: int | None = None) -> Node:
+        """The node as a :data:`Node`; ``line`` overrides where it is said to be."""
+        line = line or _line(node.start_mark)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path, line)
         if isinstance(node, yaml.SequenceNode):
@@ -211,7 +212,10 @@ class _NodeBuilder:
                 self.soft_problems.append((key_line, child_path, f"duplicate key '{key}'{where}"))
                 continue
             first_line[key] = key_line
-            yield Entry(key, key_line, self.build(value_node, child_path))
+            # A block list or mapping under a key starts on the next line; problems with it
+            # as a whole read better at the key that introduces it.
+            line = key_line if not isinstance(value_node, yaml.ScalarNode) else None
+            yield Entry(key, key_line, self.build(value_node, child_path, line))
 
     def _scalar(self, node: Any, path: str, line: int | None) -> Scalar:
         tag = node.tag
@@ -311,7 +315,11 @@ def read_nodes(data: str | bytes, source: str) -> ReadResult:
     except yaml.MarkedYAMLError as error:
         message = f"YAML syntax error: {error.problem}"
         if error.context:
-            message += f" ({error.context})"
+            context_line = _line(error.context_mark)
+            started = ""
+            if context_line is not None and context_line != _line(error.problem_mark):
+                started = f" that starts on line {context_line}"
+            message += f" ({error.context}{started})"
         return refused((_line(error.problem_mark), "", message))
     except yaml.reader.ReaderError as error:
         line = _line_of_offset(text, error.position)
