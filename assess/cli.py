@@ -24,7 +24,8 @@ def main() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db, validate, load_questionnaires, create_coach, demo, links):
+    for command in (init_db, validate, load_questionnaires, create_coach, demo, links, baseline,
+                    score):
         app.cli.add_command(command)
 
 
@@ -168,3 +169,142 @@ def links(campaign: str, regenerate: tuple[str, ...], revoke: tuple[str, ...],
         url = row["url"] or "(revoked)"
         click.echo(f"  {row['team']}: {url}  started {row['started']}, "
                    f"completed {row['completed']}")
+
+
+@click.group("baseline")
+def baseline() -> None:
+    """Build, import and list baselines (reference populations for comparisons)."""
+
+
+@baseline.command("build")
+@click.option("--from-campaign", "campaign_ref", metavar="CAMPAIGN",
+              help="A previous wave: the respondents of this campaign (id or name).")
+@click.option("--organisation", "org_name", metavar="NAME",
+              help="All teams of this organisation (with --questionnaire).")
+@click.option("--pool", is_flag=True,
+              help="All organisations on this server, aggregates only (with --questionnaire).")
+@click.option("--questionnaire", "questionnaire_key", metavar="KEY",
+              help="Questionnaire id, e.g. pmo-apo-maturity.")
+@click.option("--name", default=None, help="Name of the new baseline.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@with_appcontext
+def baseline_build(campaign_ref: str | None, org_name: str | None, pool: bool,
+                   questionnaire_key: str | None, name: str | None, as_json: bool) -> None:
+    """Build and store a baseline from answers in this database."""
+    from .services import baselines
+    from .services.lookup import campaign_by_ref, organisation_by_name
+
+    sources = [bool(campaign_ref), bool(org_name), pool]
+    if sum(sources) != 1:
+        _fail("Give exactly one of --from-campaign, --organisation or --pool.", 2)
+        return
+    try:
+        if campaign_ref:
+            record = baselines.build_from_campaign(campaign_by_ref(campaign_ref), name)
+        else:
+            if not questionnaire_key:
+                _fail("--questionnaire KEY is needed with --organisation and --pool.", 2)
+                return
+            if org_name:
+                record = baselines.build_for_organisation(
+                    organisation_by_name(org_name), questionnaire_key, name)
+            else:
+                record = baselines.build_pool(questionnaire_key, name)
+    except AssessError as error:
+        _fail(str(error))
+        return
+    _print_baseline(record, as_json)
+
+
+@baseline.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--questionnaire", "questionnaire_key", required=True, metavar="KEY",
+              help="Questionnaire whose dimension ids the file's columns use.")
+@click.option("--name", required=True, help="Name of the new baseline.")
+@click.option("--organisation", "org_name", metavar="NAME", default=None,
+              help="Organisation that owns it (default: available to every organisation).")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@with_appcontext
+def baseline_import(file: str, questionnaire_key: str, name: str, org_name: str | None,
+                    as_json: bool) -> None:
+    """Import respondent-level dimension scores from a CSV FILE (header: team,<dimension>...)."""
+    from .services import baselines
+    from .services.lookup import organisation_by_name
+
+    try:
+        organisation = organisation_by_name(org_name) if org_name else None
+        record = baselines.import_csv(file, questionnaire_key, name, organisation)
+    except AssessError as error:
+        _fail(f"{error}\nNothing was imported.")
+        return
+    _print_baseline(record, as_json)
+
+
+@baseline.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable output.")
+@with_appcontext
+def baseline_list(as_json: bool) -> None:
+    """List stored baselines and whether each is large enough for comparisons."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import BaselineRecord
+    from .services import baselines
+
+    records = list(db.session.scalars(select(BaselineRecord).order_by(BaselineRecord.id)))
+    rows = [_baseline_row(r, baselines.usability(r)) for r in records]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = "usable" if row["usable"] else f"not usable: {row['reason']}"
+        click.echo(f"{row['id']}: {row['name']} ({row['kind']}, {row['questionnaire']}, "
+                   f"{row['respondents']} respondents, {row['teams']} teams) - {state}")
+
+
+def _baseline_row(record, reason):  # type: ignore[no-untyped-def]
+    return {"id": record.id, "name": record.name, "kind": record.kind,
+            "questionnaire": record.questionnaire_key, "respondents": record.n_respondents,
+            "teams": record.n_teams, "usable": reason is None, "reason": reason}
+
+
+def _print_baseline(record, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    from .services import baselines
+
+    row = _baseline_row(record, baselines.usability(record))
+    if as_json:
+        click.echo(json.dumps(row, indent=2))
+        return
+    click.echo(f"Stored baseline {row['id']}: {row['name']} ({row['respondents']} respondents, "
+               f"{row['teams']} teams).")
+    if row["reason"]:
+        click.echo(f"Too small for comparisons: {row['reason']}.")
+
+
+@click.command("score")
+@click.argument("campaign")
+@click.option("--baseline", "baseline_ref", default=None, metavar="BASELINE",
+              help="Compare with this stored baseline (id or name).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@with_appcontext
+def score(campaign: str, baseline_ref: str | None, as_json: bool) -> None:
+    """Score CAMPAIGN per team and dimension (hidden cells say "not enough responses")."""
+    from .services import baselines
+    from .services import scoring as scoring_service
+    from .services.lookup import campaign_by_ref
+
+    try:
+        target = campaign_by_ref(campaign)
+        reference = None
+        if baseline_ref:
+            reference = baselines.baseline_of(baselines.find(baseline_ref, target.organisation))
+        elif target.baseline_id is not None:
+            reference = baselines.baseline_of(baselines.find(str(target.baseline_id)))
+        result = scoring_service.score(target, baseline=reference)
+    except AssessError as error:
+        _fail(str(error))
+        return
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        return
+    click.echo(scoring_service.describe(result))

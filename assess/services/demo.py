@@ -96,16 +96,20 @@ def ensure_demo(*, reset: bool = False, only_if_empty: bool = False) -> dict[str
     organisation, and None is returned (an installation with real data stays untouched).
     """
     org = _demo_organisation()
+    if org is None and only_if_empty:
+        if db.session.scalar(select(func.count()).select_from(Organisation)):
+            return None
+    if org is None or reset:
+        # Load first: a questionnaire problem must stop the command before anything is
+        # deleted.
+        _ensure_questionnaires()
     if reset and org is not None:
         _delete_demo()
         org = None
     if org is None:
-        others = db.session.scalar(select(func.count()).select_from(Organisation))
-        if only_if_empty and others:
-            return None
-        _ensure_questionnaires()
         password = secrets.token_urlsafe(12)
         _create_demo(password)
+        _attach_baseline()
         _save_credentials(password)
     return _describe_existing()
 
@@ -209,6 +213,25 @@ def _create_demo(password: str) -> None:
         for team, profile in zip(teams, PROFILES, strict=True):
             _simulate_team(rng, readiness_wave, team, profile, r_definition, r_effects,
                            improvement=0.0, with_drafts=False)
+
+    run_write(work)
+
+
+def _attach_baseline() -> None:
+    """Score the open wave against the closed one, so the demo shows baseline comparisons."""
+    from .baselines import build_from_campaign
+
+    org = _demo_organisation()
+    if org is None:
+        return
+    by_name = {c.name: c for c in org.campaigns}
+    record = build_from_campaign(by_name["Maturity wave 1"], "Maturity wave 1 (demo baseline)")
+    wave2_id, record_id = by_name["Maturity wave 2"].id, record.id
+
+    def work() -> None:
+        campaign = db.session.get(Campaign, wave2_id)
+        if campaign is not None:
+            campaign.baseline_id = record_id
 
     run_write(work)
 

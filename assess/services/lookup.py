@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Campaign, Team
+from ..models import Campaign, Organisation, Team
 
 
 def campaign_by_ref(ref: str) -> Campaign:
@@ -32,3 +32,11 @@ def team_in_campaign(campaign: Campaign, ref: str) -> Team:
         if (ref.isdigit() and link.team_id == int(ref)) or link.team.name == ref:
             return link.team
     raise NotFound(f"campaign '{campaign.name}' has no team with id or name '{ref}'")
+
+
+def organisation_by_name(name: str) -> Organisation:
+    clean = " ".join(name.split())
+    org = db.session.scalar(select(Organisation).where(Organisation.name == clean))
+    if org is None:
+        raise NotFound(f"no organisation named '{clean}'")
+    return org

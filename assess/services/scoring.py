@@ -120,3 +120,25 @@ def score(campaign: Campaign, *, baseline: Baseline | None = None,
         baseline=baseline, previous=previous, roles=roles,
         team_labels=sorted(names.values()),
     )
+
+
+def describe(result: CampaignResult) -> str:
+    """A plain-text table: one line per team and dimension, hidden cells stated as such."""
+    t = result.teams
+    lines = [f"{result.n_respondents} respondents scored ({result.n_excluded} excluded for "
+             f"answering too little)."]
+    for i, team in enumerate(t.labels):
+        lines.append(f"{team}:")
+        for j, dim in enumerate(t.dimensions):
+            if t.suppressed[i, j]:
+                lines.append(f"  {dim}: not enough responses")
+                continue
+            interval = ("" if t.spread_suppressed[i, j] else
+                        f" [{t.ci_low[i, j]:.2f}, {t.ci_high[i, j]:.2f}]")
+            level = result.spec.level_labels[int(t.level_band[i, j]) - 1] \
+                if np.isfinite(t.level_band[i, j]) else "-"
+            verdict = t.verdict[i, j] or ""
+            divided = " divided views" if t.divided_views[i, j] else ""
+            lines.append(f"  {dim}: n={t.n[i, j]} mean {t.mean[i, j]:.2f}{interval} "
+                         f"{level} {verdict}{divided}".rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,187 @@
+"""Baselines in the database: build them from answers, import them from CSV, read them back.
+
+Four sources (STATISTICS.md): all teams of an organisation, a previous wave, all
+organisations on this server (aggregates only, above thresholds), or an imported file of
+respondent-level dimension scores. A baseline stores aggregates only: per dimension the
+individual moments and the sorted team means.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+
+from ..database import run_write
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..models import BaselineRecord, Campaign, Organisation, QuestionnaireVersion
+from ..scoring import Baseline, baseline_from_csv, respondent_scores
+from .questionnaires import definition_of
+from .scoring import instrument_spec, load_answers
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MIN_RESPONDENTS = 30
+MIN_TEAMS = 5
+
+
+def baseline_of(record: BaselineRecord) -> Baseline:
+    return Baseline.from_dict(record.data)
+
+
+def find(ref: str, organisation: Organisation | None = None) -> BaselineRecord:
+    """A stored baseline by id or name (within the organisation, or server-wide pools)."""
+    ref = ref.strip()
+    if ref.isdigit():
+        record = db.session.get(BaselineRecord, int(ref))
+        if record is not None:
+            return record
+    query = select(BaselineRecord).where(BaselineRecord.name == ref)
+    matches = list(db.session.scalars(query))
+    if organisation is not None:
+        matches = [m for m in matches if m.organisation_id in (organisation.id, None)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise NotFound(f"several baselines are named '{ref}'; give the id")
+    raise NotFound(f"no baseline with id or name '{ref}'")
+
+
+def _campaign_scores(campaign: Campaign) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Person-level dimension scores and team labels ("<campaign>:<team>") of a campaign."""
+    definition = definition_of(campaign.questionnaire_version)
+    spec = instrument_spec(definition, campaign)
+    answers = load_answers(campaign)
+    scores = respondent_scores(answers.values, answers.dont_know, spec)
+    labels = np.array([f"{campaign.id}:{t}" for t in answers.team_ids.tolist()], dtype=object)
+    return scores.scores, labels, scores.dimension_ids
+
+
+def from_campaigns(campaigns: list[Campaign], *, name: str, kind: str) -> Baseline:
+    """Pool the respondents of several campaigns (on the dimensions they all share)."""
+    if not campaigns:
+        raise InvalidInput("no campaign with answers to build a baseline from")
+    parts = [_campaign_scores(c) for c in campaigns]
+    shared = [d for d in parts[0][2] if all(d in p[2] for p in parts)]
+    if not shared:
+        raise InvalidInput("the campaigns share no dimension")
+    blocks = [p[0][:, [p[2].index(d) for d in shared]] for p in parts]
+    scores = np.vstack(blocks) if blocks else np.zeros((0, len(shared)))
+    labels = np.concatenate([p[1] for p in parts])
+    min_n = min(c.min_n for c in campaigns)
+    return Baseline.from_scores(scores, labels, shared, name=name, kind=kind, min_team_n=min_n)
+
+
+def build_from_campaign(campaign: Campaign, name: str | None = None) -> BaselineRecord:
+    """A "previous wave" baseline from one campaign's respondents."""
+    baseline = from_campaigns([campaign], name=name or f"{campaign.name} (wave)",
+                              kind="previous_wave")
+    return _store(baseline, campaign.organisation_id,
+                  campaign.questionnaire_version.key, source_campaign_id=campaign.id)
+
+
+def build_for_organisation(organisation: Organisation, questionnaire_key: str,
+                           name: str | None = None) -> BaselineRecord:
+    """An organisation baseline: every campaign of the organisation on this questionnaire."""
+    campaigns = _campaigns_on(questionnaire_key, organisation)
+    baseline = from_campaigns(campaigns, name=name or f"{organisation.name}: all teams",
+                              kind="organisation")
+    return _store(baseline, organisation.id, questionnaire_key)
+
+
+def build_pool(questionnaire_key: str, name: str | None = None) -> BaselineRecord:
+    """A server-wide pool: each organisation's baseline, merged from aggregates only."""
+    per_org = []
+    for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id)):
+        if organisation.is_demo:
+            continue  # demo data never enters a pool of real organisations
+        campaigns = _campaigns_on(questionnaire_key, organisation, required=False)
+        if campaigns:
+            per_org.append(from_campaigns(campaigns, name=organisation.name,
+                                          kind="organisation"))
+    if not per_org:
+        raise InvalidInput(f"no organisation (other than demo data) has answers to "
+                           f"'{questionnaire_key}'")
+    pool = Baseline.merge(per_org, name=name or f"All organisations: {questionnaire_key}",
+                          kind="pool")
+    return _store(pool, None, questionnaire_key)
+
+
+def import_csv(path: str | Path, questionnaire_key: str, name: str,
+               organisation: Organisation | None) -> BaselineRecord:
+    """Import respondent-level dimension scores from a CSV file (all or nothing)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read the file ({error.strerror})") from error
+    if size > MAX_IMPORT_BYTES:
+        raise InvalidInput(f"{path}: {size} bytes; at most {MAX_IMPORT_BYTES} are accepted")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path}: not UTF-8 text ({error.reason})") from error
+    version = _latest(questionnaire_key)
+    definition = definition_of(version)
+    spec = instrument_spec(definition)
+    try:
+        baseline = baseline_from_csv(text, name=name, scale=(spec.scale_min, spec.scale_max),
+                                     min_team_n=spec.min_n)
+    except ValueError as error:
+        raise InvalidInput(f"{path}: {error}") from error
+    known = {d.id for d in definition.dimensions}
+    unknown = [d for d in baseline.dimension_ids if d not in known]
+    if unknown:
+        raise InvalidInput(f"{path}: line 1: unknown dimension ids {unknown} for questionnaire "
+                           f"'{questionnaire_key}' (expected some of {sorted(known)})")
+    return _store(baseline, organisation.id if organisation else None, questionnaire_key)
+
+
+def usability(record: BaselineRecord) -> str | None:
+    """Why the baseline cannot serve comparisons, or None when it can."""
+    baseline = baseline_of(record)
+    reasons = [baseline.unusable_reason(d, MIN_RESPONDENTS, MIN_TEAMS)
+               for d in baseline.dimension_ids]
+    reasons = [r for r in reasons if r]
+    return reasons[0] if reasons else None
+
+
+def _campaigns_on(key: str, organisation: Organisation, *, required: bool = True
+                  ) -> list[Campaign]:
+    campaigns = list(db.session.scalars(
+        select(Campaign).join(QuestionnaireVersion)
+        .where(Campaign.organisation_id == organisation.id, QuestionnaireVersion.key == key)
+        .order_by(Campaign.id)))
+    if not campaigns and required:
+        raise InvalidInput(f"{organisation.name} has no campaign of '{key}'")
+    return campaigns
+
+
+def _latest(key: str) -> QuestionnaireVersion:
+    from .questionnaires import latest_version
+
+    return latest_version(key)
+
+
+def _store(baseline: Baseline, organisation_id: int | None, questionnaire_key: str, *,
+           source_campaign_id: int | None = None) -> BaselineRecord:
+    n_respondents = max((d.n for d in baseline.dimensions), default=0)
+    n_teams = max((d.team_count for d in baseline.dimensions), default=0)
+
+    def work() -> BaselineRecord:
+        clash = db.session.scalar(select(BaselineRecord).where(
+            BaselineRecord.name == baseline.name,
+            BaselineRecord.organisation_id.is_(None) if organisation_id is None
+            else BaselineRecord.organisation_id == organisation_id))
+        if clash is not None:
+            raise Conflict(f"a baseline named '{baseline.name}' exists already; "
+                           f"choose another name")
+        record = BaselineRecord(
+            organisation_id=organisation_id, name=baseline.name, kind=baseline.kind,
+            questionnaire_key=questionnaire_key, source_campaign_id=source_campaign_id,
+            n_respondents=n_respondents, n_teams=n_teams, data=baseline.to_dict())
+        db.session.add(record)
+        return record
+
+    return run_write(work)
