@@ -46,6 +46,9 @@ QUADRANTS: tuple[str, ...] = ("traditional", "hybrid", "agile-enabled", "under-g
 
 Float2D = NDArray[np.float64]
 
+#: Tolerance for ties between a team mean and the baseline's team means.
+_TIE = 1e-9
+
 
 # =============================================================================================
 # respondent level
@@ -829,8 +832,10 @@ def _compare_baseline(
         m = g["mean"][:, j]
         tm = ref.team_means
         with np.errstate(invalid="ignore"):
-            below = np.searchsorted(tm, m, side="left")
-            equal = np.searchsorted(tm, m, side="right") - below
+            # Ties within 1e-9 count as equal: a mean of exactly 4 is often computed one ulp
+            # away from the stored 4.0, which would move it by a whole rank.
+            below = np.searchsorted(tm, m - _TIE, side="left")
+            equal = np.searchsorted(tm, m + _TIE, side="right") - below
             percentile[:, j] = np.where(np.isnan(m), np.nan, 100.0 * (below + equal / 2) / tm.size)
             d[:, j] = (m - ref.mean) / ref.sd
         diff, se, df = _welch(m, g["_var"][:, j], g["n"][:, j].astype(np.float64),
