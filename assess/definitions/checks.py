@@ -64,8 +64,12 @@ def describe(node: Node) -> str:
 
 
 def _bool_note(node: Node) -> str:
-    if isinstance(node, Scalar) and node.kind == "bool":
-        return " (YAML reads yes/no/on/off/true/false as booleans)"
+    # `version: yes` surprises people: YAML 1.1 reads yes/no/on/off as booleans too.
+    if isinstance(node, Scalar) and node.kind == "bool" and node.raw.lower() not in (
+        "true",
+        "false",
+    ):
+        return " (YAML reads yes/no/on/off as booleans)"
     return ""
 
 

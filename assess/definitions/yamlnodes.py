@@ -196,7 +196,10 @@ class _NodeBuilder:
         for key_node, value_node in node.value:
             key_line = _line(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append((key_line, path, "a key must be a plain string"))
+                if key_node.tag not in (_SEQ, _MAP):
+                    self._refuse_tag(key_node.tag, path, key_line)
+                else:
+                    self.problems.append((key_line, path, "a key must be a plain string"))
                 continue
             if key_node.tag == _MERGE:
                 self.problems.append((key_line, path, "merge keys (<<) are not allowed"))

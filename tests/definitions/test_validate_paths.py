@@ -1,0 +1,112 @@
+"""validate_paths: folders of questionnaires and playbooks, as CI checks them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from assess.definitions import Problem, validate_paths
+
+HERE = Path(__file__).parent
+FILES = HERE / "files"
+BROKEN = HERE / "broken"
+
+
+def copy_minimal(target: Path) -> Path:
+    shutil.copytree(FILES / "minimal", target)
+    return target
+
+
+def test_valid_folder_has_no_problems() -> None:
+    assert validate_paths([FILES]) == []
+    assert validate_paths([str(FILES / "minimal" / "questionnaire.yaml")]) == []
+    assert validate_paths(FILES) == []
+
+
+def test_broken_folder_reports_every_file() -> None:
+    problems = validate_paths([BROKEN])
+    reported = {Path(problem.file).name for problem in problems}
+    # These two are wrong only against a questionnaire, and broken/ has none to pair them.
+    only_with_questionnaire = {
+        "playbook_unknown_dimension.yaml",
+        "playbook_wrong_questionnaire.yaml",
+    }
+    assert reported == {path.name for path in BROKEN.glob("*.yaml")} - only_with_questionnaire
+    assert all(isinstance(problem, Problem) for problem in problems)
+
+
+def test_files_are_checked_in_sorted_order(tmp_path: Path) -> None:
+    for name in ("b.yaml", "a.yml", "c/d.yaml"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("[]\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not checked", encoding="utf-8")
+    files = [
+        Path(problem.file).relative_to(tmp_path).as_posix()
+        for problem in validate_paths([tmp_path])
+    ]
+    assert files == ["a.yml", "b.yaml", "c/d.yaml"]
+
+
+def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    (tmp_path / "empty").mkdir()
+    assert validate_paths([missing, tmp_path / "empty"]) == [
+        Problem(str(missing), None, "", "no such file or directory"),
+        Problem(str(tmp_path / "empty"), None, "", "no .yaml or .yml files in this folder"),
+    ]
+
+
+def test_playbook_is_checked_against_the_questionnaire_beside_it(tmp_path: Path) -> None:
+    folder = copy_minimal(tmp_path / "minimal")
+    playbook = folder / "playbook.yaml"
+    playbook.write_text(
+        playbook.read_text(encoding="utf-8").replace(
+            "dimension: portfolio\n    from_level: 2", "dimension: delivery\n    from_level: 2"
+        ),
+        encoding="utf-8",
+    )
+    assert validate_paths([folder]) == []
+    playbook.write_text(
+        playbook.read_text(encoding="utf-8").replace("dimension: delivery", "dimension: gone"),
+        encoding="utf-8",
+    )
+    (problem,) = validate_paths([folder])
+    assert problem.file == str(playbook)
+    assert problem.path == "actions[1].dimension"
+    assert problem.message.startswith("unknown dimension 'gone'")
+    # Without its questionnaire, the playbook alone has nothing to check that against.
+    assert validate_paths([playbook]) == []
+
+
+def test_playbook_of_a_broken_questionnaire_is_still_checked_alone(tmp_path: Path) -> None:
+    folder = copy_minimal(tmp_path / "minimal")
+    (folder / "questionnaire.yaml").write_text("id: minimal-maturity\n", encoding="utf-8")
+    files = {problem.file for problem in validate_paths([folder])}
+    assert files == {str(folder / "questionnaire.yaml")}
+
+
+def test_duplicate_versions_across_files(tmp_path: Path) -> None:
+    copy_minimal(tmp_path / "one")
+    copy_minimal(tmp_path / "two")
+    problems = validate_paths([tmp_path])
+    assert problems == [
+        Problem(
+            str(tmp_path / "two" / "questionnaire.yaml"),
+            None,
+            "",
+            "questionnaire 'minimal-maturity' version 2 is also defined in "
+            f"{tmp_path / 'one' / 'questionnaire.yaml'}",
+        ),
+        Problem(
+            str(tmp_path / "two" / "playbook.yaml"),
+            None,
+            "",
+            "playbook 'minimal-maturity' version 1 is also defined in "
+            f"{tmp_path / 'one' / 'playbook.yaml'}",
+        ),
+    ]
+
+
+def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
+    folder = copy_minimal(tmp_path / "minimal")
+    assert validate_paths([folder, folder / "questionnaire.yaml"]) == []
