@@ -316,7 +316,8 @@ class GroupScores:
     clear_change : ndarray of object
         True where the interval excludes 0 and ``|change| >= mid``; None without a change.
     no_spread : ndarray of bool
-        Every valid score is equal (or the previous wave's are): no SD-based test.
+        Every valid score is equal (or the previous wave's are): no interval (it would have
+        zero width), no p-value, no change interval.
     suppressed : ndarray of bool
         All statistics hidden (fewer than ``min_n``, or complementary suppression).
     complementary : ndarray of bool
@@ -751,9 +752,9 @@ def _score_groups(
     hid_a = hid_a | hidden
     hid_r = hid_r | hidden
     spread_hidden = hidden | (n < spec.min_n_spread)
+    no_spread = (n >= 2) & (var == 0)
     agree_hidden = hidden | (n_complete < spec.min_n_spread)
 
-    no_spread = (n >= 2) & (var == 0)
 
     def hide(a: Float2D, mask: NDArray[np.bool_]) -> Float2D:
         return np.where(mask, np.nan, a)
@@ -778,8 +779,9 @@ def _score_groups(
         "n": n,
         "mean": mean_v,
         "sd": hide(sd, spread_hidden),
-        "ci_low": hide(ci_low, spread_hidden),
-        "ci_high": hide(ci_high, spread_hidden),
+        # A zero-width interval would claim certainty from identical answers: "no spread".
+        "ci_low": hide(ci_low, spread_hidden | no_spread),
+        "ci_high": hide(ci_high, spread_hidden | no_spread),
         "pomp": hide(pomp, hidden),
         "dont_know_rate": hide(dk_rate, hidden),
         "n_complete": n_complete,
@@ -991,8 +993,8 @@ def score_campaign(
     SmallSampleWarning
         Some group has fewer than 2 valid scores on a dimension (mean/SD/interval NaN).
     DegenerateDataWarning
-        Some visible group has no spread (all scores equal): its p-value and change interval
-        are NaN rather than a misleading number.
+        Some visible group has no spread (all scores equal): its interval, p-value and change
+        interval are NaN rather than a misleading number.
 
     Notes
     -----
@@ -1081,8 +1083,8 @@ def score_campaign(
     flat = int(team["no_spread"].sum() + org["no_spread"].sum())
     if flat:
         warnings.warn(
-            f"{flat} group-dimension cells have no spread (all scores equal); their p-values "
-            "and change intervals are NaN",
+            f"{flat} group-dimension cells have no spread (all scores equal); their intervals, "
+            "p-values and change intervals are NaN",
             DegenerateDataWarning,
             stacklevel=2,
         )

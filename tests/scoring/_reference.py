@@ -152,7 +152,7 @@ def score_loop(values, dont_know, teams, spec: InstrumentSpec, baseline=None):
             spread_hidden = is_hidden or n < spec.min_n_spread
             rec["mean"] = math.nan if is_hidden else mean
             rec["sd"] = math.nan if spread_hidden else sd
-            if n > 1 and not spread_hidden:
+            if n > 1 and not spread_hidden and sd > 0:
                 half = stats.t.ppf(0.5 + spec.confidence / 2, n - 1) * sd / math.sqrt(n)
                 rec["ci_low"], rec["ci_high"] = mean - half, mean + half
             else:

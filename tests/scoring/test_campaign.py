@@ -243,6 +243,7 @@ def test_constant_answers_give_no_spread_not_a_p_value():
         r = score_campaign(values, None, teams, spec, baseline=_big_baseline(["d"]))
     t = r.teams
     assert t.sd[0, 0] == 0.0 and t.no_spread[0, 0]
+    assert np.isnan(t.ci_low[0, 0]) and np.isnan(t.ci_high[0, 0])
     assert np.isnan(t.p[0, 0]) and t.verdict[0, 0] is None
     assert t.rwg_j[0, 0] == 1.0 and t.ad_m[0, 0] == 0.0
     assert np.isfinite(t.d[0, 0])
