@@ -14,7 +14,7 @@ WORKERS ?= 2
 RUN_PACKAGES := libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium chromium-driver postgresql
 
-.PHONY: run test lint system-run system-test clean help
+.PHONY: run test lint system-run system-test system-npm clean help
 
 help:
 	@echo "make run   - set up and serve Assess with demo data at http://$(HOST):$(PORT)"
@@ -56,7 +56,18 @@ run: system-run $(VENV)/.installed-run
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
-test: system-test $(VENV)/.installed-test lint
+# axe-core, the accessibility checker the browser tests inject into pages.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-npm
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+system-npm:
+	$(call ensure_packages,npm)
+
+test: system-test $(VENV)/.installed-test $(AXE) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

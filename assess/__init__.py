@@ -23,10 +23,12 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
 
     from .config import load_config
 
-    instance_path = os.environ.get("ASSESS_INSTANCE_PATH")
+    # Tests (and embedding applications) name the instance folder in test_config.
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "ASSESS_INSTANCE_PATH")
     app = Flask(
         __name__,
-        instance_path=instance_path,
+        instance_path=str(instance_path) if instance_path else None,
         instance_relative_config=True,
         template_folder=_templates_dir(),
     )

@@ -23,6 +23,7 @@ QUESTIONNAIRES = REPO / "questionnaires"
 def make_config(instance: Path, database: Path, **extra: object) -> dict[str, object]:
     config: dict[str, object] = {
         "TESTING": True,
+        "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
         "QUESTIONNAIRE_DIR": str(QUESTIONNAIRES),
@@ -32,6 +33,16 @@ def make_config(instance: Path, database: Path, **extra: object) -> dict[str, ob
     return config
 
 
+def close_database(app: Flask) -> None:
+    """Return the session's connection and close the pool, so SQLite checkpoints its WAL into
+    the main file (copies of the file are then complete)."""
+    from assess.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def _migrated_template(tmp_root: Path) -> Path:
     from flask_migrate import upgrade
 
@@ -39,9 +50,7 @@ def _migrated_template(tmp_root: Path) -> Path:
     app = create_app(make_config(tmp_root / "instance", path))
     with app.app_context():
         upgrade()
-        from assess.extensions import db
-
-        db.engine.dispose()
+    close_database(app)
     return path
 
 
@@ -59,21 +68,17 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> tupl
     instance = root / "instance"
     app = create_app(make_config(instance, path))
     with app.app_context():
-        from assess.extensions import db
         from assess.services.demo import ensure_demo
 
         ensure_demo()
-        db.engine.dispose()
+    close_database(app)
     return path, instance
 
 
 def _app_on(database: Path, instance: Path, **extra: object) -> Iterator[Flask]:
     app = create_app(make_config(instance, database, **extra))
     yield app
-    with app.app_context():
-        from assess.extensions import db
-
-        db.engine.dispose()
+    close_database(app)
 
 
 @pytest.fixture
