@@ -14,7 +14,7 @@ import unicodedata
 from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from ..answer_codec import DONT_KNOW_VALUE
 from ..definitions import Dimension, Item, Questionnaire
@@ -57,6 +57,17 @@ def no_control_characters(_form: Form, field: StringField) -> None:
         if unicodedata.category(ch) in {"Cc", "Cs"}:
             raise ValidationError("The text contains a control character that cannot be saved; "
                                   "please remove it.")
+
+
+def unanswered_unless_sent(_form: Form, field: RadioField) -> None:
+    """A radio group that was not sent is unanswered; anything sent must be one of its choices.
+
+    (``Optional`` would also let an empty or blank value through as "unanswered", clearing a
+    saved answer or, for a blank, reaching the view as a value that is not a choice.)
+    """
+    if not field.raw_data:
+        field.errors[:] = []
+        raise StopValidation()
 
 
 class PageForm(FlaskForm):
@@ -102,7 +113,8 @@ def page_form_class(questionnaire: Questionnaire, dimension: Dimension) -> type[
             )
         else:
             attrs[name] = SingleChoiceField(
-                label, choices=_choices(questionnaire, item), validators=[Optional()],
+                label, choices=_choices(questionnaire, item),
+                validators=[unanswered_unless_sent],
                 validate_choice=True, invalid_choice_message=INVALID_CHOICE,
             )
     attrs["item_fields"] = tuple(names)
@@ -134,7 +146,7 @@ def make_page_form(questionnaire: Questionnaire, dimension: Dimension, *, formda
 class StartForm(FlaskForm):
     """The welcome page: an optional role, then start."""
 
-    role = SingleChoiceField("Your role (optional)", validators=[Optional()],
+    role = SingleChoiceField("Your role (optional)", validators=[unanswered_unless_sent],
                              invalid_choice_message=INVALID_CHOICE)
     start = SubmitField("Start")
 
