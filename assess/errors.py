@@ -60,6 +60,11 @@ def register_error_handlers(app: Flask) -> None:
                    "Please reload the page and try again.")
         return _render(400, message), 400
 
+    @app.errorhandler(NotFound)
+    def _not_found(error: NotFound):  # type: ignore[no-untyped-def]
+        # Domain "not found" (including "not yours") answers exactly like an unknown URL.
+        return _render(404, _MESSAGES[404]), 404
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unhandled error", exc_info=error)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..services import workspace
+from ..services import links, workspace
 from . import bp
+from .forms import LinkActionForm
 
 
 @bp.route("/")
@@ -20,4 +21,21 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def home():  # type: ignore[no-untyped-def]
     overview = workspace.home_overview(current_user)
-    return render_template("coach/home.html", organisations=overview)
+    return render_template("coach/home.html", organisations=overview, link_form=LinkActionForm())
+
+
+@bp.post("/coach/campaigns/<int:campaign_id>/teams/<int:team_id>/link")
+@login_required
+def manage_link(campaign_id: int, team_id: int):  # type: ignore[no-untyped-def]
+    """Regenerate or revoke a team's link (the old link stops working either way)."""
+    form = LinkActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    campaign, team = workspace.campaign_team_for(current_user, campaign_id, team_id)
+    if form.action.data == "regenerate":
+        links.regenerate(campaign, team)
+        flash(f"{team.name} has a new link; the old one no longer works.", "info")
+    else:
+        links.revoke_team(campaign, team)
+        flash(f"{team.name}'s link was revoked.", "info")
+    return redirect(url_for("coach.home") + f"#campaign-{campaign.id}")

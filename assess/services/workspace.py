@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..errors import NotFound
 from ..extensions import db
-from ..models import Campaign, Membership, Organisation, User
+from ..models import Campaign, Membership, Organisation, Team, User
 from . import links
 
 
 @dataclass(frozen=True)
 class TeamRow:
+    team_id: int
     name: str
     url: str | None
     started: int
@@ -67,11 +69,34 @@ def home_overview(user: User) -> list[OrganisationRow]:
             for link in sorted(campaign.team_links, key=lambda lk: lk.team.name):
                 token = links.current_token(link)
                 count = counts.get(link.team_id, {"started": 0, "completed": 0})
-                teams.append(TeamRow(link.team.name, links.link_url(token) if token else None,
-                                     count["started"], count["completed"], campaign.min_n))
+                url = links.link_url(token) if token else None
+                teams.append(TeamRow(link.team_id, link.team.name, url, count["started"],
+                                     count["completed"], campaign.min_n))
             campaigns.append(CampaignRow(
                 campaign.id, campaign.name, str(campaign.questionnaire_version.title),
                 campaign.questionnaire_version.version, campaign.status,
                 campaign.window_state(), campaign.is_demo, tuple(teams)))
         rows.append(OrganisationRow(org.id, org.name, org.is_demo, tuple(campaigns)))
     return rows
+
+
+def campaign_for(user: User, campaign_id: int) -> Campaign:
+    """A campaign of one of the coach's organisations; NotFound for anything else.
+
+    The same answer for "does not exist" and "not yours": no existence oracle.
+    """
+    campaign = db.session.scalar(
+        select(Campaign).join(Membership, Membership.organisation_id == Campaign.organisation_id)
+        .where(Campaign.id == campaign_id, Membership.user_id == user.id))
+    if campaign is None:
+        raise NotFound("no such campaign")
+    return campaign
+
+
+def campaign_team_for(user: User, campaign_id: int, team_id: int) -> tuple[Campaign, Team]:
+    """A team of a campaign the coach may manage; NotFound otherwise."""
+    campaign = campaign_for(user, campaign_id)
+    for link in campaign.team_links:
+        if link.team_id == team_id:
+            return campaign, link.team
+    raise NotFound("no such team in this campaign")
