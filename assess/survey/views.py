@@ -181,14 +181,22 @@ def page(number: int):  # type: ignore[no-untyped-def]
     response = _response(ctx)
     if response is None:
         return redirect(url_for("survey.welcome"))
+    # An autosave is answered in JSON whatever happens, so the page can say it was not saved.
+    autosave = request.method == "POST" and request.headers.get("X-Assess-Autosave") == "1"
     if response.status == ResponseStatus.COMPLETE:
+        if autosave:
+            return jsonify({"saved": False, "reason": "complete"}), 409
         return _already_answered(ctx)
     if ctx.window_state != "open":
+        if autosave:
+            return jsonify({"saved": False, "reason": ctx.window_state}), 403
         return _window_closed(ctx)
     if not 1 <= number <= ctx.pages:
         abort(404)
     if number > response.page + 1:
         # No skipping ahead: pages are answered in order (going back is always fine).
+        if autosave:
+            return jsonify({"saved": False, "reason": "not_reached"}), 409
         if request.method == "POST":
             return render_template(
                 "survey/message.html", title="Page not reached yet", ctx=ctx,
@@ -203,7 +211,6 @@ def page(number: int):  # type: ignore[no-untyped-def]
     form = make_page_form(ctx.definition, dimension, formdata=request.form)
     valid = form.validate()
     csrf_failed = bool(form.csrf_token.errors) if hasattr(form, "csrf_token") else False
-    autosave = request.headers.get("X-Assess-Autosave") == "1"
     if csrf_failed:
         # An expired form: nothing from it is trusted, but nothing typed is lost either. The
         # page comes back with the posted answers and a fresh token, to be sent again.
