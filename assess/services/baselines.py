@@ -8,6 +8,9 @@ individual moments and the sorted team means.
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -122,6 +125,9 @@ def import_csv(path: str | Path, questionnaire_key: str, name: str,
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise InvalidInput(f"{path}: not UTF-8 text ({error.reason})") from error
+    problem = _unsafe_cell(text)
+    if problem:
+        raise InvalidInput(f"{path}: {problem}")
     version = _latest(questionnaire_key)
     definition = definition_of(version)
     spec = instrument_spec(definition)
@@ -136,6 +142,33 @@ def import_csv(path: str | Path, questionnaire_key: str, name: str,
         raise InvalidInput(f"{path}: line 1: unknown dimension ids {unknown} for questionnaire "
                            f"'{questionnaire_key}' (expected some of {sorted(known)})")
     return _store(baseline, organisation.id if organisation else None, questionnaire_key)
+
+
+#: First characters that make a spreadsheet run a cell as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unsafe_cell(text: str) -> str | None:
+    """Why the CSV text cannot be read safely (a formula-looking cell, a malformed line)."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        for cells in reader:
+            for cell in cells:
+                head = cell.lstrip(" ")
+                if head.startswith(_FORMULA_START) and not _negative_number(head):
+                    return (f"line {reader.line_num}: {cell!r} looks like a spreadsheet formula; "
+                            f"give team labels and scores as plain text and numbers")
+    except csv.Error as error:
+        return f"line {reader.line_num}: not a readable CSV line ({error})"
+    return None
+
+
+def _negative_number(cell: str) -> bool:
+    # "-2.5" is a number (refused later if it lies outside the scale), "-2+3" is a formula.
+    try:
+        return cell.startswith("-") and math.isfinite(float(cell))
+    except ValueError:
+        return False
 
 
 def usability(record: BaselineRecord) -> str | None:
