@@ -21,13 +21,16 @@ DEFAULTS: dict[str, object] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": None,  # None: on when PREFERRED_URL_SCHEME is https
+    "REMEMBER_COOKIE_SECURE": None,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 3600,
     "PREFERRED_URL_SCHEME": "http",
-    # Public base URL used in printed team links (CLI has no request to derive it from).
-    "BASE_URL": "http://127.0.0.1:5000",
+    # Public base URL of team links. Unset: the request's own host in web pages, and
+    # http://127.0.0.1:5000 on the command line (which has no request to derive it from).
+    "BASE_URL": None,
     "QUESTIONNAIRE_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
@@ -59,9 +62,12 @@ def load_config(app: Flask, test_config: dict[str, object] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = _default_database_url(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
-    if app.config.get("PREFERRED_URL_SCHEME") == "https":
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    # Secure cookies follow the scheme unless configured explicitly (None means "not set":
+    # Flask's own default of False would otherwise hide that nothing was configured).
+    https = app.config.get("PREFERRED_URL_SCHEME") == "https"
+    for name in _BOOL_SETTINGS:
+        if app.config.get(name) is None:
+            app.config[name] = https
 
 
 def _from_assess_env(app: Flask) -> None:

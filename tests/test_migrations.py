@@ -1,0 +1,122 @@
+"""Schema changes go through migrations: an empty database upgrades to exactly the models.
+
+The same checks run on SQLite (the embedded default) and on a throwaway PostgreSQL cluster
+(how Assess scales). On PostgreSQL the demo is loaded and a coach signs in once, end to end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import inspect
+
+from assess import create_app
+from assess.extensions import db
+from tests.conftest import close_database, make_config
+from tests.pg import postgres_cluster, postgres_url  # noqa: F401  (fixtures)
+
+
+def _app(tmp_path: Path, url: str, **extra: object) -> Iterator[Flask]:
+    config = make_config(tmp_path / "instance", tmp_path / "unused.sqlite3", **extra)
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    app = create_app(config)
+    yield app
+    close_database(app)
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
+    yield from _app(tmp_path, f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+
+
+@pytest.fixture
+def pg_app(tmp_path: Path, postgres_url: str) -> Iterator[Flask]:  # noqa: F811
+    yield from _app(tmp_path, postgres_url, WTF_CSRF_ENABLED=False)
+
+
+def _model_tables() -> set[str]:
+    return set(db.metadata.tables)
+
+
+def _differences() -> list[object]:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, db.metadata))
+
+
+def _assert_upgrade_matches_models(app: Flask) -> None:
+    with app.app_context():
+        assert not inspect(db.engine).get_table_names(), "the database should start empty"
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert _model_tables() <= tables
+        assert tables - _model_tables() == {"alembic_version"}
+        assert _differences() == []
+
+
+def test_upgrade_on_an_empty_sqlite_file_creates_every_table(sqlite_app: Flask) -> None:
+    _assert_upgrade_matches_models(sqlite_app)
+
+
+def test_upgrading_twice_changes_nothing(sqlite_app: Flask) -> None:
+    with sqlite_app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            head = MigrationContext.configure(connection).get_current_revision()
+        upgrade()
+        with db.engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head
+    assert head is not None
+
+
+def test_expected_tables_exist_after_upgrade(sqlite_app: Flask) -> None:
+    with sqlite_app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+    assert {"organisation", "user_account", "membership", "team", "questionnaire_version",
+            "playbook_version", "campaign", "team_link", "response", "text_answer",
+            "baseline", "plan", "plan_item", "generated_report", "rate_counter"} <= tables
+
+
+@pytest.mark.postgres
+def test_upgrade_on_postgresql_creates_every_table_matching_the_models(pg_app: Flask) -> None:
+    assert pg_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    _assert_upgrade_matches_models(pg_app)
+
+
+@pytest.mark.postgres
+def test_demo_and_coach_sign_in_on_postgresql(pg_app: Flask) -> None:
+    from assess.services.demo import ensure_demo
+
+    with pg_app.app_context():
+        upgrade()
+        info = ensure_demo()
+        again = ensure_demo()
+    assert again is not None and info is not None
+    assert again["coach"]["password"] == info["coach"]["password"]
+    assert len(info["campaigns"]) == 3
+
+    client = pg_app.test_client()
+    response = client.post("/login", data={"email": info["coach"]["email"],
+                                           "password": info["coach"]["password"]})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/coach/"
+    home = client.get("/coach/")
+    assert home.status_code == 200
+    page = home.get_data(as_text=True)
+    assert info["organisation"]["name"] in page
+    assert "Maturity wave 2" in page
+    assert "Demo data" in page
+
+    # A team link of the open wave opens the survey on PostgreSQL too.
+    open_wave = next(c for c in info["campaigns"] if c["status"] == "open")
+    url = open_wave["teams"][0]["url"]
+    respondent = pg_app.test_client()
+    assert respondent.get(url[url.index("/s/"):]).status_code == 302
+
