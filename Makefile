@@ -47,6 +47,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
+run: export ASSESS_BASE_URL ?= http://$(HOST):$(PORT)
 run: system-run $(VENV)/.installed-run
 	$(BIN)/assess init-db
 	$(BIN)/assess demo --if-empty

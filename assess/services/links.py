@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
 
 from ..database import run_write
@@ -56,9 +56,15 @@ def current_token(link: TeamLink) -> str | None:
     return token if token_hash(token) == link.token_hash else None
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
 def link_url(token: str, base_url: str | None = None) -> str:
-    base = (base_url or current_app.config["BASE_URL"]).rstrip("/")
-    return f"{base}/s/{token}"
+    """The full team link: configured BASE_URL, else the current request's host."""
+    base = base_url or current_app.config.get("BASE_URL")
+    if not base:
+        base = request.host_url if has_request_context() else DEFAULT_BASE_URL
+    return f"{base.rstrip('/')}/s/{token}"
 
 
 def find_link(token: str) -> TeamLink | None:
