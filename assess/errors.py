@@ -73,9 +73,11 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(InternalServerError, _unexpected)
 
 
-def _headers(error: HTTPException) -> dict[str, str]:
-    retry = getattr(error, "retry_after", None)
-    return {"Retry-After": str(retry)} if retry else {}
+def _headers(error: HTTPException) -> list[tuple[str, str]]:
+    # The error's own headers (Allow on 405, Retry-After on 429/503), not its content type:
+    # the friendly page or JSON sets that.
+    return [(name, value) for name, value in error.get_headers()
+            if name.lower() != "content-type"]
 
 
 def _render(code: int, message: str):  # type: ignore[no-untyped-def]
