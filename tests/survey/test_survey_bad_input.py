@@ -254,8 +254,10 @@ def test_a_comment_over_the_length_limit_is_refused(page_one_saved, text):
 
 
 @pytest.mark.parametrize("text", ["before\x00after", "bell\x07", "escape\x1b[31m", "del\x7f",
-                                  "\x0bvertical tab", "\x85next line"],
-                         ids=["nul", "bell", "escape", "delete", "vertical-tab", "c1-nel"])
+                                  "\x0bvertical tab", "\x85next line", "\x1f", "\x0b\x0c",
+                                  "\x00"],
+                         ids=["nul", "bell", "escape", "delete", "vertical-tab", "c1-nel",
+                              "only-unit-separator", "only-vertical-whitespace", "only-nul"])
 def test_a_comment_with_control_characters_is_refused(page_one_saved, text):
     respondent = page_one_saved
     result = respondent.post_page(1, changed_page_one(respondent, **{COMMENT: text}))
