@@ -14,7 +14,7 @@ import unicodedata
 from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from ..answer_codec import DONT_KNOW_VALUE
 from ..definitions import Dimension, Item, Questionnaire
@@ -106,7 +106,9 @@ def page_form_class(questionnaire: Questionnaire, dimension: Dimension) -> type[
             limit = item.max_length or 2000
             attrs[name] = SingleTextAreaField(
                 label,
-                validators=[Optional(), Length(max=limit, message=(
+                # No Optional(): it takes a text of only whitespace-like control characters
+                # (such as \x1f or \x0b) for empty and skips the checks below.
+                validators=[Length(max=limit, message=(
                     f"Please shorten this answer to at most {limit} characters.")),
                     no_control_characters],
                 render_kw={"maxlength": str(limit), "rows": "4"},
