@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 
 import click
 from flask import Flask, current_app
@@ -289,18 +290,30 @@ def _print_baseline(record, as_json: bool) -> None:  # type: ignore[no-untyped-d
 @with_appcontext
 def score(campaign: str, baseline_ref: str | None, as_json: bool) -> None:
     """Score CAMPAIGN per team and dimension (hidden cells say "not enough responses")."""
+    from .errors import InvalidInput
+    from .scoring import ScoringWarning
     from .services import baselines
     from .services import scoring as scoring_service
     from .services.lookup import campaign_by_ref
 
     try:
         target = campaign_by_ref(campaign)
-        reference = None
+        record = None
         if baseline_ref:
-            reference = baselines.baseline_of(baselines.find(baseline_ref, target.organisation))
+            record = baselines.find(baseline_ref, target.organisation)
         elif target.baseline_id is not None:
-            reference = baselines.baseline_of(baselines.find(str(target.baseline_id)))
-        result = scoring_service.score(target, baseline=reference)
+            record = baselines.find(str(target.baseline_id))
+        key = target.questionnaire_version.key
+        if record is not None and record.questionnaire_key != key:
+            raise InvalidInput(f"baseline '{record.name}' is of questionnaire "
+                               f"'{record.questionnaire_key}', campaign '{target.name}' of "
+                               f"'{key}'")
+        reference = None if record is None else baselines.baseline_of(record)
+        with warnings.catch_warnings():
+            # Cells with fewer than 2 scores (teams without answers yet) or without spread
+            # are hidden or flagged in the result itself; the warnings add nothing here.
+            warnings.simplefilter("ignore", ScoringWarning)
+            result = scoring_service.score(target, baseline=reference)
     except AssessError as error:
         _fail(str(error))
         return

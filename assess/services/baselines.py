@@ -38,7 +38,9 @@ def find(ref: str, organisation: Organisation | None = None) -> BaselineRecord:
     ref = ref.strip()
     if ref.isdigit():
         record = db.session.get(BaselineRecord, int(ref))
-        if record is not None:
+        # by id too, another organisation's baseline stays invisible
+        if record is not None and (organisation is None
+                                   or record.organisation_id in (organisation.id, None)):
             return record
     query = select(BaselineRecord).where(BaselineRecord.name == ref)
     matches = list(db.session.scalars(query))

@@ -133,12 +133,13 @@ def describe(result: CampaignResult) -> str:
             if t.suppressed[i, j]:
                 lines.append(f"  {dim}: not enough responses")
                 continue
-            interval = ("" if t.spread_suppressed[i, j] else
-                        f" [{t.ci_low[i, j]:.2f}, {t.ci_high[i, j]:.2f}]")
+            interval = (f" [{t.ci_low[i, j]:.2f}, {t.ci_high[i, j]:.2f}]"
+                        if np.isfinite(t.ci_low[i, j]) else "")
             level = result.spec.level_labels[int(t.level_band[i, j]) - 1] \
                 if np.isfinite(t.level_band[i, j]) else "-"
-            verdict = t.verdict[i, j] or ""
-            divided = " divided views" if t.divided_views[i, j] else ""
+            notes = [level, t.verdict[i, j] or "",
+                     "no spread" if t.no_spread[i, j] else "",
+                     "divided views" if t.divided_views[i, j] else ""]
             lines.append(f"  {dim}: n={t.n[i, j]} mean {t.mean[i, j]:.2f}{interval} "
-                         f"{level} {verdict}{divided}".rstrip())
+                         + " ".join(n for n in notes if n))
     return "\n".join(lines)
