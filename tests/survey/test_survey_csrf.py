@@ -20,6 +20,7 @@ from tests.survey.survey_support import (
     database_snapshot,
     field,
     parse_html,
+    team_link_path,
 )
 
 EXPIRED_NOTICE = "its security token expired"
@@ -63,8 +64,7 @@ def post_with_token(person, number, data, token, **kwargs):
 
 @pytest.fixture
 def link(csrf_demo_app):
-    from tests.survey.survey_support import team_link_path
-
+    """The team link, read from the CSRF-protected app's own database copy."""
     return team_link_path(csrf_demo_app)
 
 
