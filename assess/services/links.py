@@ -71,7 +71,11 @@ def find_link(token: str) -> TeamLink | None:
     """The active link for a token; None for unknown, malformed or revoked tokens alike."""
     if not token or len(token) != TOKEN_CHARS:
         return None
-    return db.session.scalar(select(TeamLink).where(TeamLink.token_hash == token_hash(token)))
+    link = db.session.scalar(select(TeamLink).where(TeamLink.token_hash == token_hash(token)))
+    # A token the current secret key no longer produces is dead, as the coach is shown.
+    if link is None or current_token(link) != token:
+        return None
+    return link
 
 
 def participation(campaign: Campaign) -> dict[int, dict[str, int]]:
