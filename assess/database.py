@@ -88,6 +88,11 @@ def run_write(work: Callable[[], T], *, attempts: int = 5) -> T:
             if attempt == attempts or not _is_transient(exc):
                 raise
             time.sleep(0.05 * attempt)
+        except BaseException:
+            # A domain error raised by ``work`` must not leave its half-done changes (and the
+            # write lock) in the session for a later commit to pick up.
+            db.session.rollback()
+            raise
     raise AssertionError("unreachable")  # the loop either returns or raises
 
 
