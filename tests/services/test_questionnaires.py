@@ -1,0 +1,143 @@
+"""Questionnaire versions in the database: loaded whole, frozen, read back as they were."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from assess.definitions import DefinitionError, load_questionnaire
+from assess.errors import Conflict, InvalidInput
+from assess.extensions import db
+from assess.models import PlaybookVersion, QuestionnaireVersion
+from assess.services.questionnaires import (
+    definition_of,
+    find_definition_files,
+    latest_version,
+    load_into_database,
+)
+from tests.conftest import QUESTIONNAIRES
+
+READINESS = QUESTIONNAIRES / "transformation-readiness"
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+def _rows(model: type) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _copy(folder: Path, *, version: int = 1, title: str | None = None,
+          playbook: bool = False) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (READINESS / "questionnaire.yaml").read_text(encoding="utf-8")
+    text = text.replace("\nversion: 1\n", f"\nversion: {version}\n", 1)
+    if title is not None:
+        lines = text.splitlines()
+        index = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+        lines[index] = f"title: {title}"
+        text = "\n".join(lines) + "\n"
+    (folder / "questionnaire.yaml").write_text(text, encoding="utf-8")
+    if playbook:
+        (folder / "playbook.yaml").write_text(
+            (READINESS / "playbook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return folder / "questionnaire.yaml"
+
+
+def test_definition_files_are_split_into_questionnaires_and_playbooks() -> None:
+    questionnaires, playbooks = find_definition_files([QUESTIONNAIRES])
+    assert sorted(p.parent.name for p in questionnaires) == ["pmo-apo-maturity",
+                                                            "transformation-readiness"]
+    assert all(p.name == "questionnaire.yaml" for p in questionnaires)
+    assert sorted(p.parent.name for p in playbooks) == ["pmo-apo-maturity",
+                                                        "transformation-readiness"]
+
+
+def test_loading_reports_what_was_added_then_unchanged(ctx: Flask) -> None:
+    first = load_into_database([QUESTIONNAIRES])
+    assert sorted(first.added) == [
+        "playbook for pmo-apo-maturity version 1",
+        "playbook for transformation-readiness version 1",
+        "questionnaire pmo-apo-maturity version 1",
+        "questionnaire transformation-readiness version 1",
+    ]
+    assert first.unchanged == ()
+    second = load_into_database([QUESTIONNAIRES])
+    assert second.added == ()
+    assert sorted(second.unchanged) == sorted(first.added)
+
+
+def test_a_stored_version_reads_back_as_the_file(ctx: Flask) -> None:
+    load_into_database([QUESTIONNAIRES])
+    stored = latest_version("transformation-readiness")
+    original = load_questionnaire(READINESS / "questionnaire.yaml")
+    assert stored.source_text == (READINESS / "questionnaire.yaml").read_text(encoding="utf-8")
+    assert stored.content_hash == original.content_hash
+    assert stored.kind == "readiness"
+    frozen = definition_of(stored)
+    assert frozen.content_hash == original.content_hash
+    assert [d.id for d in frozen.dimensions] == [d.id for d in original.dimensions]
+    assert definition_of(stored) is frozen  # read once, then cached
+
+
+def test_changed_content_under_a_stored_version_is_a_conflict(ctx: Flask,
+                                                              tmp_path: Path) -> None:
+    _copy(tmp_path / "r")
+    load_into_database([tmp_path / "r"])
+    changed = _copy(tmp_path / "r", title="Quietly reworded")
+    with pytest.raises(Conflict) as error:
+        load_into_database([tmp_path / "r"])
+    assert str(error.value).startswith(f"{changed}: questionnaire transformation-readiness "
+                                       "version 1 is already loaded with different content")
+    assert "version: 2" in str(error.value)
+    assert latest_version("transformation-readiness").title != "Quietly reworded"
+
+
+def test_changed_playbook_under_a_stored_version_is_a_conflict(ctx: Flask,
+                                                               tmp_path: Path) -> None:
+    _copy(tmp_path / "r", playbook=True)
+    load_into_database([tmp_path / "r"])
+    playbook = tmp_path / "r" / "playbook.yaml"
+    text = playbook.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if "objective:" in line)
+    lines[index] = lines[index].split("objective:")[0] + "objective: A reworded objective."
+    playbook.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(Conflict, match="playbook for transformation-readiness version 1 is "
+                                       "already loaded with different content"):
+        load_into_database([tmp_path / "r"])
+    assert _rows(PlaybookVersion) == 1
+
+
+def test_new_versions_stack_and_the_latest_wins(ctx: Flask, tmp_path: Path) -> None:
+    _copy(tmp_path / "v1")
+    _copy(tmp_path / "v3", version=3, title="Third")
+    _copy(tmp_path / "v2", version=2, title="Second")
+    load_into_database([tmp_path])
+    assert _rows(QuestionnaireVersion) == 3
+    assert latest_version("transformation-readiness").version == 3
+    assert latest_version("transformation-readiness").title == "Third"
+
+
+def test_an_invalid_file_stores_nothing(ctx: Flask, tmp_path: Path) -> None:
+    _copy(tmp_path / "a-good")
+    bad = _copy(tmp_path / "b-bad", version=2)
+    bad.write_text(bad.read_text(encoding="utf-8").replace("kind: readiness", "kind: mood"),
+                   encoding="utf-8")
+    with pytest.raises(DefinitionError) as error:
+        load_into_database([tmp_path])
+    assert [p.file for p in error.value.problems] == [str(bad)]
+    assert _rows(QuestionnaireVersion) == 0
+
+
+def test_latest_version_of_an_unloaded_questionnaire(ctx: Flask) -> None:
+    with pytest.raises(InvalidInput, match="'pmo-apo-maturity' is not loaded; run "
+                                           "'assess load-questionnaires'"):
+        latest_version("pmo-apo-maturity")
