@@ -6,9 +6,19 @@ the right to continue it; the server derives campaign, team and questionnaire fr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from wtforms.fields.choices import SelectChoice
 
 from .. import answer_codec
 from ..errors import Conflict
@@ -76,6 +86,36 @@ def _page_url(ctx: LinkContext, response: Response) -> str:
     return url_for("survey.page", number=response.page + 1)
 
 
+def _stop(body: str, status: int, reason: str, as_json: bool) -> NoReturn:
+    """End the request with a page (or, for autosave, JSON saying why nothing was saved)."""
+    if as_json:
+        abort(make_response(jsonify({"saved": False, "reason": reason}), status))
+    abort(make_response(body, status))
+
+
+def _current_draft(*, as_json: bool = False) -> tuple[LinkContext, Response]:
+    """This browser's link and its draft in an open campaign.
+
+    Anything else ends the request with what the respondent should see instead: the invalid
+    link page, the welcome page, "already answered" or the campaign window message.
+    """
+    ctx = _context()
+    if ctx is None:
+        _stop(*_invalid_link(), "invalid_link", as_json)
+    response = _response(ctx)
+    if response is None:
+        if as_json:
+            _stop("", 409, "not_started", as_json)
+        abort(redirect(url_for("survey.welcome")))
+    if response.status == ResponseStatus.COMPLETE:
+        # A refused write says so in its status; a plain visit is simply shown the page.
+        status = 409 if request.method == "POST" else 200
+        _stop(_already_answered(ctx), status, "complete", as_json)
+    if ctx.window_state != "open":
+        _stop(*_window_closed(ctx), ctx.window_state, as_json)
+    return ctx, response
+
+
 # --- entry -----------------------------------------------------------------------------
 
 @bp.get("/<token>")
@@ -113,8 +153,6 @@ def _render_welcome(ctx: LinkContext, start: StartForm, resume: ResumeForm, stat
 
 
 def _set_role_choices(ctx: LinkContext, form: StartForm) -> None:
-    from wtforms.fields.choices import SelectChoice
-
     lang = ctx.definition.language
     form.role.choices = [SelectChoice(str(i), role.get(lang))
                          for i, role in enumerate(ctx.definition.roles)]
@@ -175,22 +213,9 @@ def resume():  # type: ignore[no-untyped-def]
 
 @bp.route("/page/<int:number>", methods=["GET", "POST"])
 def page(number: int):  # type: ignore[no-untyped-def]
-    ctx = _context()
-    if ctx is None:
-        return _invalid_link()
-    response = _response(ctx)
-    if response is None:
-        return redirect(url_for("survey.welcome"))
     # An autosave is answered in JSON whatever happens, so the page can say it was not saved.
     autosave = request.method == "POST" and request.headers.get("X-Assess-Autosave") == "1"
-    if response.status == ResponseStatus.COMPLETE:
-        if autosave:
-            return jsonify({"saved": False, "reason": "complete"}), 409
-        return _already_answered(ctx)
-    if ctx.window_state != "open":
-        if autosave:
-            return jsonify({"saved": False, "reason": ctx.window_state}), 403
-        return _window_closed(ctx)
+    ctx, response = _current_draft(as_json=autosave)
     if not 1 <= number <= ctx.pages:
         abort(404)
     if number > response.page + 1:
@@ -295,16 +320,7 @@ def _resume_code() -> str | None:
 
 @bp.get("/review")
 def review():  # type: ignore[no-untyped-def]
-    ctx = _context()
-    if ctx is None:
-        return _invalid_link()
-    response = _response(ctx)
-    if response is None:
-        return redirect(url_for("survey.welcome"))
-    if response.status == ResponseStatus.COMPLETE:
-        return _already_answered(ctx)
-    if ctx.window_state != "open":
-        return _window_closed(ctx)
+    ctx, response = _current_draft()
     if response.page < ctx.pages:
         return redirect(_page_url(ctx, response))
     form = SubmitForm(data={"submit_key": response.submit_key})
@@ -331,12 +347,10 @@ def submit():  # type: ignore[no-untyped-def]
     if ctx is None:
         return _invalid_link()
     response = _response(ctx)
-    if response is None:
-        return redirect(url_for("survey.welcome"))
-    if response.status == ResponseStatus.COMPLETE:
+    if response is not None and response.status == ResponseStatus.COMPLETE:
+        # A double click or a refresh after submitting: the same thank-you, nothing changes.
         return redirect(url_for("survey.thanks"))
-    if ctx.window_state != "open":
-        return _window_closed(ctx)
+    ctx, response = _current_draft()
     if response.page < ctx.pages:
         return redirect(_page_url(ctx, response))
     form = SubmitForm()

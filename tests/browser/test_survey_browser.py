@@ -74,7 +74,7 @@ def test_autosave_keeps_an_answer_without_pressing_a_button(page: Page, live_ser
     page.get_by_role("button", name="Start").click()
     first_group = page.locator("fieldset.question").first
     first_group.locator("input[type=radio]").nth(3).check()
-    expect(page.locator(".autosave-status")).to_have_text("Saved.")
+    expect(page.locator(".autosave-status")).to_have_text("Saved.", timeout=15_000)
 
     # Closing the tab and opening the link again on the same device resumes with the answer.
     link = live_server.team_link()
