@@ -13,7 +13,10 @@ The random model (fixed seed, so every installation gets the same demo):
   "don't know" (more in portfolio and strategy, which teams often cannot judge).
 * The rubric answer is the rounded level plus noise (SD 0.7), clipped to 1-5.
 * The second maturity wave adds a team-specific improvement to ``level``.
-* One team has only three members: under the anonymity threshold, so results stay hidden.
+* One team has only three members: under the anonymity threshold, so results stay hidden,
+  and one more team is hidden with it wherever its numbers could be worked out from the
+  organisation's total (complementary suppression). Seven teams leave five visible, enough
+  for the first wave to serve as the second wave's baseline.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ PROFILES = (
     TeamProfile("Delta (data services)", 7, 2.2, -0.4, -0.3, 0.50, improvement=0.25),
     TeamProfile("Ember (finance systems)", 8, 2.9, 0.2, 0.0, 0.35, divided=True),
     TeamProfile("Fjord (design studio)", 3, 3.0, -0.2, 0.4, 0.40),
+    TeamProfile("Granite (infrastructure)", 6, 2.7, 0.4, -0.2, 0.45, improvement=0.2),
 )
 
 _COMMENTS = (
@@ -131,9 +135,13 @@ def _delete_demo() -> None:
         response_ids = select(Response.id).where(Response.campaign_id.in_(campaign_ids))
         db.session.execute(delete(TextAnswer).where(TextAnswer.response_id.in_(response_ids)))
         db.session.execute(delete(Response).where(Response.campaign_id.in_(campaign_ids)))
-        db.session.delete(org)
+        # Decide before the organisation goes: its memberships vanish with it (autoflush), and
+        # a demo coach who also works for a real organisation must keep the account.
         user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
-        if user is not None and len(user.memberships) <= 1:
+        only_demo = user is not None and all(m.organisation_id == org.id
+                                             for m in user.memberships)
+        db.session.delete(org)
+        if only_demo:
             db.session.delete(user)
 
     run_write(work)
