@@ -120,3 +120,20 @@ def test_demo_and_coach_sign_in_on_postgresql(pg_app: Flask) -> None:
     respondent = pg_app.test_client()
     assert respondent.get(url[url.index("/s/"):]).status_code == 302
 
+
+@pytest.mark.postgres
+def test_hostile_sign_in_input_on_postgresql(pg_app: Flask) -> None:
+    """PostgreSQL refuses NUL bytes in text: sign-in must fail politely, not with a 500."""
+    from assess.services.accounts import GENERIC_FAILURE, create_coach
+
+    with pg_app.app_context():
+        upgrade()
+        create_coach("coach@example.org", "Acme", "correct horse battery")
+    client = pg_app.test_client()
+    for email, password in (("coach\x00@example.org", "correct horse battery"),
+                            ("coach@example.org", "correct\x00horse battery")):
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 200
+        assert GENERIC_FAILURE in response.get_data(as_text=True)
+    assert client.get("/coach/").status_code == 302
+

@@ -36,7 +36,9 @@ def normalise_email(email: str) -> str:
 def validate_email(email: str) -> str:
     email = normalise_email(email)
     local, at, domain = email.partition("@")
-    malformed = not at or not local or "." not in domain or any(c.isspace() for c in email)
+    # No spaces and no control characters (PostgreSQL refuses NUL in text outright).
+    malformed = (not at or not local or "." not in domain
+                 or any(c.isspace() or not c.isprintable() for c in email))
     if malformed or len(email) > 254:
         raise InvalidInput(f"'{email}' is not an email address.")
     return email
@@ -85,8 +87,11 @@ def create_coach(email: str, org_name: str, password: str, *, display_name: str 
 
 def authenticate(email: str, password: str) -> LoginOutcome:
     """Check a sign-in; count failures per account and lock it for a while after too many."""
-    email = normalise_email(email)
-    user = db.session.scalar(select(User).where(User.email == email))
+    try:
+        email = validate_email(email)
+    except InvalidInput:
+        email = ""  # no account has a malformed address: answer as for an unknown one
+    user = db.session.scalar(select(User).where(User.email == email)) if email else None
     now = utcnow()
     if user is None:
         verify_password(_DUMMY_HASH, password)

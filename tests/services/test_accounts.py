@@ -37,6 +37,7 @@ def test_emails_are_normalised(raw: str, clean: str) -> None:
 
 @pytest.mark.parametrize("raw", ["", "   ", "coach", "coach@", "@example.org", "coach@example",
                                  "co ach@example.org", "coach@exa\nmple.org",
+                                 "coach\x00@example.org", "coach@example.org\x07",
                                  "a" * 250 + "@example.org"])
 def test_malformed_emails_are_refused(raw: str) -> None:
     with pytest.raises(InvalidInput, match="is not an email address"):
