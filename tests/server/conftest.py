@@ -25,6 +25,8 @@ from typing import Any
 import pytest
 import requests
 
+# The session's throwaway PostgreSQL cluster and a fresh database per test that asks for one.
+from tests.pg import postgres_cluster, postgres_url  # noqa: F401  (fixtures)
 from tests.server.journey import CAMPAIGN
 
 REPO = Path(__file__).resolve().parents[2]
@@ -200,4 +202,12 @@ def make_server(tmp_path: Path, sqlite_template: Path) -> Iterator[ServerFactory
 
 @pytest.fixture
 def sqlite_server(make_server: ServerFactory) -> Server:
+    return make_server()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def server(request: pytest.FixtureRequest, make_server: ServerFactory) -> Server:
+    """A started server on SQLite, then on a fresh PostgreSQL database (two test runs)."""
+    if request.param == "postgres":
+        return make_server(request.getfixturevalue("postgres_url"))
     return make_server()

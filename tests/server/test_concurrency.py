@@ -17,7 +17,6 @@ from typing import TypeVar
 
 import pytest
 
-from tests.pg import postgres_cluster, postgres_url  # noqa: F401  (fixtures)
 from tests.server.conftest import Server, ServerFactory
 from tests.server.journey import Respondent, StoredResponse, code_hash
 
@@ -51,13 +50,6 @@ def match_stored(server: Server, respondents: list[Respondent],
         assert respondent.code is not None
         matched[respondent] = by_hash[code_hash(server.secret_key, respondent.code)]
     return matched
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def server(request: pytest.FixtureRequest, make_server: ServerFactory) -> Server:
-    if request.param == "postgres":
-        return make_server(request.getfixturevalue("postgres_url"))
-    return make_server()
 
 
 def test_fifty_simultaneous_submits_give_fifty_complete_responses(server: Server) -> None:

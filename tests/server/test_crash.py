@@ -18,8 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.pg import postgres_cluster, postgres_url  # noqa: F401  (fixtures)
-from tests.server.conftest import Server, ServerFactory
+from tests.server.conftest import Server
 from tests.server.journey import JourneyError, Respondent, StoredResponse, code_hash
 
 pytestmark = pytest.mark.slow
@@ -27,13 +26,6 @@ pytestmark = pytest.mark.slow
 PAGES = 9
 RESPONDENTS = 40
 KILL_AFTER_SUBMITS = 12
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def server(request: pytest.FixtureRequest, make_server: ServerFactory) -> Server:
-    if request.param == "postgres":
-        return make_server(request.getfixturevalue("postgres_url"))
-    return make_server()
 
 
 def page_of(row: StoredResponse, values: dict[str, object], number: int) -> dict[str, object]:

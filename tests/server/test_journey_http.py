@@ -20,8 +20,7 @@ PAGES = 9
 STOP_AFTER = 4
 
 
-def test_journey_over_http_stores_exactly_what_was_sent(sqlite_server: Server) -> None:
-    server = sqlite_server
+def test_journey_over_http_stores_exactly_what_was_sent(server: Server) -> None:
     before = server.responses()
     link = server.links()[0]
     first = Respondent(server.base_url, link, seed=1, dk_share=0.2, comment_share=1.0)
