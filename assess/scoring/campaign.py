@@ -129,8 +129,10 @@ def _validate_answers(
                 f"values must be NaN where dont_know is True (row {r}, column {c} has both)"
             )
     likert = x[:, list(spec.likert_columns)]
-    # fmin/fmax skip NaN without a pass to drop it (and without nanmin's all-NaN warning)
-    lo, hi = np.fmin.reduce(likert, axis=None), np.fmax.reduce(likert, axis=None)
+    # fmin/fmax skip NaN without a pass to drop it (and without nanmin's all-NaN warning);
+    # they have no identity, so an empty campaign (no responses yet) skips the check.
+    if likert.size:
+        lo, hi = np.fmin.reduce(likert, axis=None), np.fmax.reduce(likert, axis=None)
     if likert.size and (lo < spec.scale_min or hi > spec.scale_max):
         raise ValueError(
             f"values of likert columns must lie within the scale "

@@ -11,18 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import math
+import warnings
 from pathlib import Path
 
-import numpy as np
 from sqlalchemy import select
 
 from ..database import run_write
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import BaselineRecord, Campaign, Organisation, QuestionnaireVersion
-from ..scoring import Baseline, baseline_from_csv, respondent_scores
+from ..scoring import Baseline, ScoringWarning, baseline_from_csv
 from .questionnaires import definition_of
-from .scoring import instrument_spec, load_answers
+from .scoring import instrument_spec, score
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MIN_RESPONDENTS = 30
@@ -53,29 +53,27 @@ def find(ref: str, organisation: Organisation | None = None) -> BaselineRecord:
     raise NotFound(f"no baseline with id or name '{ref}'")
 
 
-def _campaign_scores(campaign: Campaign) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Person-level dimension scores and team labels ("<campaign>:<team>") of a campaign."""
-    definition = definition_of(campaign.questionnaire_version)
-    spec = instrument_spec(definition, campaign)
-    answers = load_answers(campaign)
-    scores = respondent_scores(answers.values, answers.dont_know, spec)
-    labels = np.array([f"{campaign.id}:{t}" for t in answers.team_ids.tolist()], dtype=object)
-    return scores.scores, labels, scores.dimension_ids
-
-
 def from_campaigns(campaigns: list[Campaign], *, name: str, kind: str) -> Baseline:
-    """Pool the respondents of several campaigns (on the dimensions they all share)."""
+    """Pool what several campaigns show: organisation moments and visible team means.
+
+    Each campaign is scored first and only its visible numbers are kept
+    (:meth:`Baseline.from_campaign`), then the campaigns are merged from those aggregates. So
+    a baseline never carries a team mean its wave hides, whether the team was under the
+    anonymity threshold or hidden to protect another team (complementary suppression).
+    """
     if not campaigns:
         raise InvalidInput("no campaign with answers to build a baseline from")
-    parts = [_campaign_scores(c) for c in campaigns]
-    shared = [d for d in parts[0][2] if all(d in p[2] for p in parts)]
-    if not shared:
-        raise InvalidInput("the campaigns share no dimension")
-    blocks = [p[0][:, [p[2].index(d) for d in shared]] for p in parts]
-    scores = np.vstack(blocks) if blocks else np.zeros((0, len(shared)))
-    labels = np.concatenate([p[1] for p in parts])
-    min_n = min(c.min_n for c in campaigns)
-    return Baseline.from_scores(scores, labels, shared, name=name, kind=kind, min_team_n=min_n)
+    with warnings.catch_warnings():
+        # Teams without answers or without spread are flagged in the result itself.
+        warnings.simplefilter("ignore", ScoringWarning)
+        parts = [Baseline.from_campaign(score(c, with_previous=False), name=name, kind=kind)
+                 for c in campaigns]
+    baseline = parts[0] if len(parts) == 1 else Baseline.merge(parts, name=name, kind=kind)
+    if all(d.n == 0 for d in baseline.dimensions):
+        labels = ", ".join(c.name for c in campaigns)
+        raise InvalidInput(f"{labels}: no visible results to build a baseline from "
+                           f"(too few complete responses)")
+    return baseline
 
 
 def build_from_campaign(campaign: Campaign, name: str | None = None) -> BaselineRecord:

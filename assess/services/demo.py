@@ -72,13 +72,13 @@ class TeamProfile:
 
 
 PROFILES = (
-    TeamProfile("Atlas (portfolio office)", 9, 3.3, 0.7, -0.6, 0.45, improvement=0.1),
-    TeamProfile("Beacon (platform team)", 10, 3.6, -0.5, 0.7, 0.40, improvement=0.35),
-    TeamProfile("Comet (customer apps)", 8, 3.1, 0.3, 0.3, 0.45, improvement=0.4),
-    TeamProfile("Delta (data services)", 7, 2.2, -0.4, -0.3, 0.50, improvement=0.25),
+    TeamProfile("Atlas (portfolio office)", 9, 3.3, 0.7, -0.6, 0.45, improvement=0.15),
+    TeamProfile("Beacon (platform team)", 10, 3.6, -0.5, 0.7, 0.40, improvement=0.45),
+    TeamProfile("Comet (customer apps)", 8, 3.1, 0.3, 0.3, 0.45, improvement=0.5),
+    TeamProfile("Delta (data services)", 7, 2.2, -0.4, -0.3, 0.50, improvement=0.3),
     TeamProfile("Ember (finance systems)", 8, 2.9, 0.2, 0.0, 0.35, divided=True),
     TeamProfile("Fjord (design studio)", 3, 3.0, -0.2, 0.4, 0.40),
-    TeamProfile("Granite (infrastructure)", 6, 2.7, 0.4, -0.2, 0.45, improvement=0.2),
+    TeamProfile("Granite (infrastructure)", 6, 2.7, 0.4, -0.2, 0.45, improvement=0.35),
 )
 
 _COMMENTS = (
