@@ -56,6 +56,11 @@ def test_everything_is_labelled_as_demo(ctx: Flask) -> None:
     assert all(c.is_demo for c in _campaigns().values())
 
 
+def test_at_least_six_teams_one_of_them_small() -> None:
+    assert len(demo.PROFILES) >= 6
+    assert [p.name for p in demo.PROFILES if p.size < 5] == ["Fjord (design studio)"]
+
+
 def test_waves_and_their_order(ctx: Flask) -> None:
     campaigns = _campaigns()
     assert set(campaigns) == {"Maturity wave 1", "Maturity wave 2", "Transformation readiness"}
@@ -165,4 +170,4 @@ def test_describe_labels_the_output(ctx: Flask) -> None:
     text = demo.describe(info)
     assert text.startswith("Demo data (simulated answers, not real teams):")
     # Only the open wave's links are printed: the closed waves take no answers.
-    assert text.count("/s/") == 6
+    assert text.count("/s/") == len(demo.PROFILES)
