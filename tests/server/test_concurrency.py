@@ -1,9 +1,9 @@
 """Many respondents at once against a real gunicorn server (4 sync workers).
 
 * 50 respondents, each with its own cookie jar, answer all pages, then press Submit at the
-  same moment (a barrier before the final POST), on SQLite and on PostgreSQL: exactly 50
-  complete responses are added, each with exactly its own answers, no 5xx, no
-  "database is locked" in any answer or in the server's log.
+  same moment (a barrier before the final POST), ten of them on two devices at once, on SQLite
+  and on PostgreSQL: exactly 50 complete responses are added, each with exactly its own
+  answers, no 5xx, no "database is locked" in any answer or in the server's log.
 * 32 concurrent writers saving pages on SQLite: no "database is locked", no 5xx, and every
   acknowledged save is in the database.
 """
@@ -23,6 +23,7 @@ from tests.server.journey import Respondent, StoredResponse, code_hash
 pytestmark = pytest.mark.slow
 
 PAGES = 9
+TWINS = 10
 T = TypeVar("T")
 
 
@@ -57,13 +58,24 @@ def test_fifty_simultaneous_submits_give_fifty_complete_responses(server: Server
     before = {row.id for row in server.responses()}
     respondents = [Respondent(server.base_url, links[i % len(links)], seed=100 + i)
                    for i in range(50)]
-    barrier = threading.Barrier(len(respondents))
+    # Ten of them also have the review page open on a second device (resumed with the code):
+    # both devices press Submit at the same moment.
+    twins = [Respondent(server.base_url, r.link, seed=200 + i)
+             for i, r in enumerate(respondents[:TWINS])]
+    everyone = respondents + twins
+    barrier = threading.Barrier(len(everyone))
 
-    def prepare(respondent: Respondent) -> None:
+    def prepare(i: int) -> None:
+        respondent = respondents[i]
         respondent.start(role=str(respondent.rng.randrange(4)))
         landed = respondent.answer_pages(1, PAGES, html=None)
         assert landed.url.endswith("/s/review")
         respondent.review()
+        if i < TWINS:
+            twin = twins[i]
+            twin.expect(twin.resume(respondent.code or ""), 200, "/s/review")
+            twin.review()
+            assert twin.submit_key == respondent.submit_key
 
     def submit(respondent: Respondent) -> None:
         barrier.wait(timeout=120)
@@ -71,12 +83,12 @@ def test_fifty_simultaneous_submits_give_fifty_complete_responses(server: Server
         respondent.expect(response, 200, "/s/thanks")
 
     try:
-        run_all(prepare, respondents, threads=8)
-        run_all(submit, respondents, threads=len(respondents))
-        assert all(r.submitted for r in respondents)
-        check_no_server_failure(server, respondents)
+        run_all(prepare, range(len(respondents)), threads=8)
+        run_all(submit, everyone, threads=len(everyone))
+        assert all(r.submitted for r in everyone)
+        check_no_server_failure(server, everyone)
     finally:
-        for respondent in respondents:
+        for respondent in everyone:
             respondent.close()
 
     new = [row for row in server.responses() if row.id not in before]
