@@ -30,8 +30,9 @@ class QuestionnaireVersion(Base):
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(20))
     content_hash: Mapped[str] = mapped_column(String(64))
-    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
-    source_text: Mapped[str] = mapped_column(Text, default="")
+    # Deferred: read only when a definition is not yet cached (see services.questionnaires).
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    source_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -95,16 +96,22 @@ class Campaign(Base):
 
     def window_state(self, now: dt.datetime | None = None) -> str:
         """'draft', 'not_open', 'open' or 'closed', from the status and the window."""
-        now = now or utcnow()
-        if self.status == CampaignStatus.DRAFT:
-            return "draft"
-        if self.status == CampaignStatus.CLOSED:
-            return "closed"
-        if self.opens_at is not None and now < as_utc(self.opens_at):
-            return "not_open"
-        if self.closes_at is not None and now >= as_utc(self.closes_at):
-            return "closed"
-        return "open"
+        return window_state(self.status, self.opens_at, self.closes_at, now)
+
+
+def window_state(status: str, opens_at: dt.datetime | None, closes_at: dt.datetime | None,
+                 now: dt.datetime | None = None) -> str:
+    """Where a campaign stands: 'draft', 'not_open', 'open' or 'closed'."""
+    now = now or utcnow()
+    if status == CampaignStatus.DRAFT:
+        return "draft"
+    if status == CampaignStatus.CLOSED:
+        return "closed"
+    if opens_at is not None and now < as_utc(opens_at):
+        return "not_open"
+    if closes_at is not None and now >= as_utc(closes_at):
+        return "closed"
+    return "open"
 
 
 class TeamLink(Base):

@@ -146,3 +146,21 @@ def definition_of(version: QuestionnaireVersion) -> Questionnaire:
 
 
 _DEFINITIONS: dict[str, Questionnaire] = {}
+_HASH_OF_VERSION: dict[int, str] = {}
+
+
+def definition_by_version_id(version_id: int) -> Questionnaire:
+    """The frozen definition of a stored version, by id, without reading the row when cached.
+
+    A version id always names the same content (versions are frozen), so the mapping from id
+    to content hash can be cached for the life of the process.
+    """
+    content_hash = _HASH_OF_VERSION.get(version_id)
+    if content_hash is not None and content_hash in _DEFINITIONS:
+        return _DEFINITIONS[content_hash]
+    version = db.session.get(QuestionnaireVersion, version_id)
+    if version is None:
+        raise LookupError(f"questionnaire version {version_id} does not exist")
+    definition = definition_of(version)
+    _HASH_OF_VERSION[version_id] = version.content_hash
+    return definition

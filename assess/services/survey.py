@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, case, delete, insert, select, update
 
 from .. import answer_codec
 from ..database import run_write
@@ -24,14 +24,17 @@ from ..errors import Conflict
 from ..extensions import db
 from ..models import (
     Campaign,
+    Organisation,
     Response,
     ResponseStatus,
+    Team,
     TeamLink,
     TextAnswer,
     utctoday,
 )
+from ..models.campaign import window_state
 from . import links, ratelimit
-from .questionnaires import definition_of
+from .questionnaires import definition_by_version_id
 
 # Crockford's base32 without look-alikes (no I, L, O, U): easy to read aloud and type.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -41,11 +44,39 @@ RESUME_WINDOW = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
+class LinkInfo:
+    """The team link a respondent came through."""
+
+    id: int
+    team_id: int
+    team_name: str
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    """What the respondent journey needs of a campaign (read in one query per request)."""
+
+    id: int
+    name: str
+    status: str
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    questionnaire_version_id: int
+    min_n: int
+    min_n_comments: int
+    is_demo: bool
+    organisation_name: str
+
+    def window_state(self) -> str:
+        return window_state(self.status, self.opens_at, self.closes_at)
+
+
+@dataclass(frozen=True)
 class LinkContext:
     """What a team link leads to, derived on the server from the token alone."""
 
-    link: TeamLink
-    campaign: Campaign
+    link: LinkInfo
+    campaign: CampaignInfo
     definition: Questionnaire
 
     @property
@@ -55,6 +86,17 @@ class LinkContext:
     @property
     def window_state(self) -> str:
         return self.campaign.window_state()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A respondent's response as the journey sees it (no answers: those load per page)."""
+
+    id: int
+    uid: str
+    status: str
+    page: int
+    submit_key: str
 
 
 @dataclass(frozen=True)
@@ -81,21 +123,38 @@ def format_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
+_CONTEXT_COLUMNS = (
+    TeamLink.id, TeamLink.team_id, Team.name, Campaign.id, Campaign.name, Campaign.status,
+    Campaign.opens_at, Campaign.closes_at, Campaign.questionnaire_version_id, Campaign.min_n,
+    Campaign.min_n_comments, Campaign.is_demo, Organisation.name,
+)
+
+
 def context_for_token(token: str) -> LinkContext | None:
+    """The active link of a token; None for unknown, malformed and revoked tokens alike."""
     link = links.find_link(token)
-    return None if link is None else _context(link)
+    return None if link is None else context_for_link(link.id)
 
 
 def context_for_link(link_id: int) -> LinkContext | None:
-    link = db.session.get(TeamLink, link_id)
-    if link is None or link.token_hash is None:
-        return None  # revoked since the respondent opened it
-    return _context(link)
+    """The link a browser session is bound to; None once it was revoked or regenerated."""
+    row = db.session.execute(_CONTEXT_QUERY, {"link_id": link_id}).first()
+    if row is None:
+        return None
+    link = LinkInfo(*row[:3])
+    campaign = CampaignInfo(*row[3:])
+    return LinkContext(link, campaign, definition_by_version_id(campaign.questionnaire_version_id))
 
 
-def _context(link: TeamLink) -> LinkContext:
-    campaign = link.campaign
-    return LinkContext(link, campaign, definition_of(campaign.questionnaire_version))
+# Every survey request starts with this read, so it is one plain joined query, built once
+# (statements built per call cost more Python time than SQLite spends running them).
+_CONTEXT_QUERY = (
+    select(*_CONTEXT_COLUMNS)
+    .join(Team, Team.id == TeamLink.team_id)
+    .join(Campaign, Campaign.id == TeamLink.campaign_id)
+    .join(Organisation, Organisation.id == Campaign.organisation_id)
+    .where(TeamLink.id == bindparam("link_id"), TeamLink.token_hash.is_not(None))
+)
 
 
 def start_response(ctx: LinkContext, role: str | None) -> NewResponse:
@@ -120,24 +179,28 @@ def start_response(ctx: LinkContext, role: str | None) -> NewResponse:
     return NewResponse(uid, proof, code)
 
 
-def find_response(ctx: LinkContext, uid: str, proof: str) -> Response | None:
+def find_response(ctx: LinkContext, uid: str, proof: str) -> Draft | None:
     """The response this browser may work on: its uid, proven by browser key or resume code."""
     if not uid or not proof:
         return None
-    response = db.session.scalar(select(Response).where(Response.uid == uid))
-    if response is None or response.campaign_id != ctx.campaign.id:
-        return None
-    if response.team_id != ctx.link.team_id:
+    row = db.session.execute(_DRAFT_QUERY, {"uid": uid, "campaign_id": ctx.campaign.id,
+                                            "team_id": ctx.link.team_id}).first()
+    if row is None:
         return None
     digest = keyed_hash(proof)
-    if hmac.compare_digest(digest, response.browser_key_hash):
-        return response
-    if response.resume_code_hash and hmac.compare_digest(digest, response.resume_code_hash):
-        return response
-    return None
+    proven = hmac.compare_digest(digest, row.browser_key_hash) or bool(
+        row.resume_code_hash and hmac.compare_digest(digest, row.resume_code_hash))
+    return Draft(row.id, row.uid, row.status, row.page, row.submit_key) if proven else None
 
 
-def resume_with_code(ctx: LinkContext, code: str) -> Response | None:
+_DRAFT_QUERY = select(
+    Response.id, Response.uid, Response.status, Response.page, Response.submit_key,
+    Response.browser_key_hash, Response.resume_code_hash,
+).where(Response.uid == bindparam("uid"), Response.campaign_id == bindparam("campaign_id"),
+        Response.team_id == bindparam("team_id"))
+
+
+def resume_with_code(ctx: LinkContext, code: str) -> Draft | None:
     """The draft of this link's team with that resume code; attempts are limited per link.
 
     Raises :class:`Conflict` while the link has too many failed attempts.
@@ -147,29 +210,31 @@ def resume_with_code(ctx: LinkContext, code: str) -> Response | None:
         raise Conflict("Too many wrong codes were tried for this link. "
                        "Please wait 15 minutes and try again.")
     normalised = normalise_code(code)
-    response = None
+    draft = None
     if len(normalised) == RESUME_CODE_CHARS:
-        response = db.session.scalar(select(Response).where(
-            Response.resume_code_hash == keyed_hash(normalised),
-            Response.campaign_id == ctx.campaign.id,
-            Response.team_id == ctx.link.team_id))
-    if response is None:
+        row = db.session.execute(
+            select(Response.id, Response.uid, Response.status, Response.page,
+                   Response.submit_key)
+            .where(Response.resume_code_hash == keyed_hash(normalised),
+                   Response.campaign_id == ctx.campaign.id,
+                   Response.team_id == ctx.link.team_id)).first()
+        draft = None if row is None else Draft(*row)
+    if draft is None:
         ratelimit.record_attempt(key, RESUME_WINDOW)
-    return response
+    return draft
 
 
-def page_items(ctx: LinkContext, page: int):  # type: ignore[no-untyped-def]
-    """The dimension shown on page ``page`` (1-based)."""
-    return ctx.definition.dimensions[page - 1]
+def answers_of(ctx: LinkContext, draft: Draft) -> dict[str, answer_codec.Answer]:
+    """The draft's saved scored answers, by item id."""
+    blob = db.session.scalar(select(Response.values).where(Response.id == draft.id))
+    return answer_codec.decode([item.id for item in ctx.definition.answer_items], blob or b"")
 
 
-def answers_of(ctx: LinkContext, response: Response) -> dict[str, answer_codec.Answer]:
-    ids = [item.id for item in ctx.definition.answer_items]
-    return answer_codec.decode(ids, response.values)
-
-
-def texts_of(response: Response) -> dict[str, str]:
-    return {t.item_id: t.text for t in response.texts}
+def texts_of(draft: Draft) -> dict[str, str]:
+    """The draft's saved free-text answers, by item id."""
+    rows = db.session.execute(select(TextAnswer.item_id, TextAnswer.text)
+                              .where(TextAnswer.response_id == draft.id))
+    return {item_id: text for item_id, text in rows}
 
 
 def save_page(ctx: LinkContext, response_id: int, page: int,
@@ -183,33 +248,48 @@ def save_page(ctx: LinkContext, response_id: int, page: int,
     """
     _require_open(ctx)
     item_ids = [item.id for item in ctx.definition.answer_items]
+    text_ids = [item_id for item_id in texts]
 
     def work() -> None:
-        response = db.session.get(Response, response_id)
-        if response is None or response.status != ResponseStatus.DRAFT:
+        # Prebuilt Core statements only: this transaction holds SQLite's write lock.
+        row = db.session.execute(_SAVED_VALUES, {"response_id": response_id}).first()
+        if row is None:
             raise Conflict("This response was already submitted; it cannot be changed.")
-        merged = answer_codec.decode(item_ids, response.values)
+        merged = answer_codec.decode(item_ids, row.values)
         for item_id, value in answers.items():
             if value is None:
                 merged.pop(item_id, None)
             else:
                 merged[item_id] = value
-        response.values = answer_codec.encode(item_ids, merged)
-        response.answered = len(merged)
-        response.page = max(response.page, reached)
-        response.updated_on = utctoday()
-        existing = {t.item_id: t for t in response.texts}
-        for item_id, text in texts.items():
-            if text:
-                if item_id in existing:
-                    existing[item_id].text = text
-                else:
-                    db.session.add(TextAnswer(response=response, item_id=item_id, text=text))
-            elif item_id in existing:
-                db.session.execute(delete(TextAnswer).where(
-                    TextAnswer.id == existing[item_id].id))
+        db.session.execute(_SAVE_VALUES, {
+            "response_id": response_id, "new_values": answer_codec.encode(item_ids, merged),
+            "answered": len(merged), "reached": reached, "today": utctoday()})
+        if text_ids:
+            db.session.execute(_DELETE_TEXTS, {"response_id": response_id, "items": text_ids})
+            rows = [{"response_id": response_id, "item_id": item_id, "text": text}
+                    for item_id, text in texts.items() if text]
+            if rows:
+                db.session.execute(insert(TextAnswer), rows)
 
     run_write(work)
+
+
+_SAVED_VALUES = select(Response.values).where(
+    Response.id == bindparam("response_id"), Response.status == ResponseStatus.DRAFT)
+_SAVE_VALUES = (
+    update(Response).where(Response.id == bindparam("response_id"))
+    .values(values=bindparam("new_values"), answered=bindparam("answered"),
+            page=case((Response.page < bindparam("reached"), bindparam("reached")),
+                      else_=Response.page),
+            updated_on=bindparam("today"))
+    .execution_options(synchronize_session=False)
+)
+_DELETE_TEXTS = (
+    delete(TextAnswer)
+    .where(TextAnswer.response_id == bindparam("response_id"),
+           TextAnswer.item_id.in_(bindparam("items", expanding=True)))
+    .execution_options(synchronize_session=False)
+)
 
 
 def submit(ctx: LinkContext, response_id: int, submit_key: str) -> bool:
@@ -221,17 +301,22 @@ def submit(ctx: LinkContext, response_id: int, submit_key: str) -> bool:
     _require_open(ctx)
 
     def work() -> bool:
-        result = db.session.execute(
-            update(Response)
-            .where(Response.id == response_id, Response.submit_key == submit_key,
-                   Response.status == ResponseStatus.DRAFT)
-            .values(status=ResponseStatus.COMPLETE, completed_on=utctoday(),
-                    updated_on=utctoday())
-            .execution_options(synchronize_session=False)
-        )
+        result = db.session.execute(_COMPLETE, {"response_id": response_id,
+                                                "given_key": submit_key, "today": utctoday()})
         return bool(result.rowcount)
 
     return run_write(work)
+
+
+_COMPLETE = (
+    update(Response)
+    .where(Response.id == bindparam("response_id"),
+           Response.submit_key == bindparam("given_key"),
+           Response.status == ResponseStatus.DRAFT)
+    .values(status=ResponseStatus.COMPLETE, completed_on=bindparam("today"),
+            updated_on=bindparam("today"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def is_complete(response_id: int) -> bool:

@@ -94,8 +94,24 @@ class PageForm(FlaskForm):
         return ok
 
 
+_FORM_CLASSES: dict[tuple[str, str], type[PageForm]] = {}
+
+
 def page_form_class(questionnaire: Questionnaire, dimension: Dimension) -> type[PageForm]:
-    """A new form class for one questionnaire page."""
+    """The form class of one questionnaire page (built once per definition and page).
+
+    Definitions are frozen, so a page's class never changes; forms are instantiated per
+    request as usual.
+    """
+    key = (questionnaire.content_hash, dimension.id)
+    cls = _FORM_CLASSES.get(key)
+    if cls is None:
+        cls = _FORM_CLASSES[key] = _build_page_form_class(questionnaire, dimension)
+    return cls
+
+
+def _build_page_form_class(questionnaire: Questionnaire, dimension: Dimension
+                           ) -> type[PageForm]:
     attrs: dict[str, object] = {}
     names: list[str] = []
     for item in dimension.items:

@@ -22,9 +22,9 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import answer_codec
 from ..errors import Conflict
-from ..models import Response, ResponseStatus
+from ..models import ResponseStatus
 from ..services import survey
-from ..services.survey import LinkContext
+from ..services.survey import Draft, LinkContext
 from . import bp
 from .forms import (
     ResumeForm,
@@ -55,7 +55,7 @@ def _context() -> LinkContext | None:
     return survey.context_for_link(link_id) if isinstance(link_id, int) else None
 
 
-def _response(ctx: LinkContext) -> Response | None:
+def _response(ctx: LinkContext) -> Draft | None:
     state = _state()
     return survey.find_response(ctx, str(state.get("uid", "")), str(state.get("proof", "")))
 
@@ -80,7 +80,7 @@ def _already_answered(ctx: LinkContext) -> str:
                            shared_device_note=True)
 
 
-def _page_url(ctx: LinkContext, response: Response) -> str:
+def _page_url(ctx: LinkContext, response: Draft) -> str:
     if response.page >= ctx.pages:
         return url_for("survey.review")
     return url_for("survey.page", number=response.page + 1)
@@ -93,7 +93,7 @@ def _stop(body: str, status: int, reason: str, as_json: bool) -> NoReturn:
     abort(make_response(body, status))
 
 
-def _current_draft(*, as_json: bool = False) -> tuple[LinkContext, Response]:
+def _current_draft(*, as_json: bool = False) -> tuple[LinkContext, Draft]:
     """This browser's link and its draft in an open campaign.
 
     Anything else ends the request with what the respondent should see instead: the invalid
@@ -291,7 +291,7 @@ def _error_map(form) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     return errors
 
 
-def _render_page(ctx: LinkContext, response: Response, number: int, form,  # type: ignore[no-untyped-def]
+def _render_page(ctx: LinkContext, response: Draft, number: int, form,  # type: ignore[no-untyped-def]
                  *, notice: str | None = None, status: int = 200):
     dimension = ctx.definition.dimensions[number - 1]
     if form is None:
@@ -327,7 +327,7 @@ def review():  # type: ignore[no-untyped-def]
     return _render_review(ctx, response, form)
 
 
-def _render_review(ctx: LinkContext, response: Response, form: SubmitForm, status: int = 200):
+def _render_review(ctx: LinkContext, response: Draft, form: SubmitForm, status: int = 200):
     saved = survey.answers_of(ctx, response)
     texts = survey.texts_of(response)
     unanswered = []
