@@ -21,6 +21,10 @@ DEFAULTS: dict[str, object] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "SESSION_COOKIE_HTTPONLY": True,
+    # Respondents' sessions are permanent (they survive closing the tab); rewriting and
+    # re-signing that cookie on every request would cost more than saving a page. It is
+    # rewritten whenever it changes, and lives PERMANENT_SESSION_LIFETIME (31 days) from then.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "SESSION_COOKIE_SECURE": None,  # None: on when PREFERRED_URL_SCHEME is https
     "REMEMBER_COOKIE_SECURE": None,
     "SESSION_COOKIE_SAMESITE": "Lax",
