@@ -16,6 +16,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from assess import create_app
 
+# The throwaway PostgreSQL cluster fixtures (postgres_cluster, postgres_url), for every test.
+pytest_plugins = ["tests.pg"]
+
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = REPO / "questionnaires"
 

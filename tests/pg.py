@@ -4,8 +4,7 @@
 cluster lives in a temporary folder, trusts local connections, listens on 127.0.0.1 only (a
 free port), runs without fsync and is stopped and deleted at the end of the session.
 
-Use it from a test module with ``from tests.pg import postgres_cluster, postgres_url  # noqa``
-or register it for the whole suite with ``pytest_plugins = ["tests.pg"]`` in the top-level
+Registered for the whole suite with ``pytest_plugins = ["tests.pg"]`` in the top-level
 ``tests/conftest.py``. ``postgres_url`` gives each test a fresh, empty database in the cluster.
 """
 

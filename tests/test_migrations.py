@@ -19,7 +19,6 @@ from sqlalchemy import inspect
 from assess import create_app
 from assess.extensions import db
 from tests.conftest import close_database, make_config
-from tests.pg import postgres_cluster, postgres_url  # noqa: F401  (fixtures)
 
 
 def _app(tmp_path: Path, url: str, **extra: object) -> Iterator[Flask]:
@@ -36,7 +35,7 @@ def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def pg_app(tmp_path: Path, postgres_url: str) -> Iterator[Flask]:  # noqa: F811
+def pg_app(tmp_path: Path, postgres_url: str) -> Iterator[Flask]:
     yield from _app(tmp_path, postgres_url, WTF_CSRF_ENABLED=False)
 
 

@@ -26,7 +26,6 @@ import pytest
 import requests
 
 # The session's throwaway PostgreSQL cluster and a fresh database per test that asks for one.
-from tests.pg import postgres_cluster, postgres_url  # noqa: F401  (fixtures)
 from tests.server.journey import CAMPAIGN
 
 REPO = Path(__file__).resolve().parents[2]
