@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
@@ -13,6 +14,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Membership, Organisation, User, as_utc, utcnow
 from ..security import check_password_rules, hash_password, verify_password
+from . import ratelimit
 
 # Verifying against a real hash for unknown emails keeps response times alike, so the form
 # does not reveal which emails have accounts.
@@ -94,7 +96,15 @@ def authenticate(email: str, password: str) -> LoginOutcome:
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     now = utcnow()
     if user is None:
+        # Unknown addresses are locked out after as many failures as real accounts, so the
+        # "too many attempts" answer does not reveal which addresses have an account.
+        key = "login:" + hashlib.sha256((email or "?").encode("utf-8")).hexdigest()[:40]
+        cfg = current_app.config
+        window = dt.timedelta(seconds=int(cfg["LOGIN_LOCK_SECONDS"]))
+        if ratelimit.over_limit(key, int(cfg["LOGIN_MAX_FAILURES"]), window):
+            return LoginOutcome(None, LOCKED_MESSAGE, locked=True)
         verify_password(_DUMMY_HASH, password)
+        ratelimit.record_attempt(key, window)
         return LoginOutcome(None, GENERIC_FAILURE)
     if user.locked_until is not None and as_utc(user.locked_until) > now:
         return LoginOutcome(None, LOCKED_MESSAGE, locked=True)
@@ -105,7 +115,8 @@ def authenticate(email: str, password: str) -> LoginOutcome:
 
     def work() -> User:
         fresh = db.session.get(User, user_id)
-        assert fresh is not None  # the account was just read; deletion mid-login is not a case
+        if fresh is None:  # deleted between the password check and now
+            raise InvalidInput("This account no longer exists.")
         fresh.failed_logins = 0
         fresh.locked_until = None
         fresh.last_login_at = now
