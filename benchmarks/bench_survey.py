@@ -29,9 +29,7 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,85 +44,34 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.server.journey import Respondent  # noqa: E402  (the server tests' HTTP client)
+# The server tests' gunicorn wrapper and HTTP client.
+from tests.server.gunicorn_server import GunicornServer  # noqa: E402
+from tests.server.journey import Respondent  # noqa: E402
 
-BIN = Path(sys.executable).parent
 SECRET_KEY = "benchmark-secret-key-not-for-production"
-CAMPAIGN = "Maturity wave 2"
 PAGES = 9
 TICKS = os.sysconf("SC_CLK_TCK")
 UNKNOWN_LINK = "/s/" + "A" * 32  # the length of a real token: looked up, not found
 
 
-def free_port() -> int:
-    import socket
+class Instance(GunicornServer):
+    """A prepared instance folder with a SQLite database and a gunicorn (sync workers) serving
+    it; the benchmark also reads its workers' CPU time."""
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    failure = SystemExit
+    cli_timeout = 300
 
+    def __init__(self, root: Path, workers: int) -> None:
+        super().__init__(root, workers=workers, secret_key=SECRET_KEY,
+                         gunicorn_args=("--worker-class", "sync"))
 
-class Instance:
-    """A prepared instance folder with a SQLite database and a gunicorn serving it."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.instance = root / "instance"
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.log_path = root / "server.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.env = {**os.environ, "ASSESS_INSTANCE_PATH": str(self.instance),
-                    "ASSESS_SECRET_KEY": SECRET_KEY, "ASSESS_BASE_URL": self.base_url}
-        self.env.pop("ASSESS_DATABASE_URL", None)
-
-    def cli(self, *args: str) -> str:
-        done = subprocess.run([str(BIN / "assess"), *args], env=self.env, cwd=self.root,
-                              capture_output=True, text=True, timeout=300, check=False)
-        if done.returncode:
-            raise SystemExit(f"assess {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-        return done.stdout
-
-    def prepare(self) -> list[str]:
-        self.cli("init-db")
-        self.cli("demo", "--json")
-        rows = json.loads(self.cli("links", CAMPAIGN, "--json"))
-        return [row["url"][row["url"].index("/s/"):] for row in rows if row["url"]]
-
-    def start(self, workers: int) -> None:
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
-                 "--bind", f"127.0.0.1:{self.port}", "--no-control-socket",
-                 "assess:create_app()"],
-                env=self.env, cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 60
-        with requests.Session() as probe:
-            while len(self.worker_pids()) < workers or not self._ready(probe):
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise SystemExit(f"gunicorn did not start:\n{self.log()}")
-                time.sleep(0.1)
+    def start(self, timeout: float = 60, *, all_workers: bool = True) -> None:
+        super().start(timeout, all_workers=all_workers)
         # Every worker imports the app lazily on its first requests: warm them all up.
         with requests.Session() as warm:
-            for _ in range(20 * workers):
+            for _ in range(20 * self.workers):
                 warm.get(self.base_url + "/static/assess.css", timeout=30)
                 warm.get(self.base_url + UNKNOWN_LINK, timeout=30)
-
-    def _ready(self, probe: requests.Session) -> bool:
-        try:
-            return probe.get(self.base_url + "/static/assess.css", timeout=5).ok
-        except (requests.ConnectionError, requests.Timeout):
-            return False
-
-    def worker_pids(self) -> list[int]:
-        assert self.process is not None
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except FileNotFoundError:
-            return []
 
     def cpu_seconds(self) -> float:
         """utime + stime of all worker processes (fields 14 and 15 of /proc/<pid>/stat)."""
@@ -134,22 +81,6 @@ class Instance:
             fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
             total += int(fields[11]) + int(fields[12])
         return total / TICKS
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        except ProcessLookupError:
-            self.process.wait()
-        self.process = None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
 def measure(instance: Instance, requests_: list[Callable[[], requests.Response]],
@@ -288,10 +219,10 @@ def main() -> None:
                               "submits": args.submits, "runs_count": args.runs,
                               "cpus": os.cpu_count()}
     try:
-        cpu_instance = Instance(root / "cpu")
-        cpu_instance.root.mkdir()
-        links = cpu_instance.prepare()
-        cpu_instance.start(args.workers)
+        cpu_instance = Instance(root / "cpu", args.workers)
+        cpu_instance.prepare()
+        links = cpu_instance.links()
+        cpu_instance.start()
         try:
             result["cpu"] = cpu_ratios(cpu_instance, links, args.runs, args.requests,
                                        args.submits)
@@ -299,10 +230,10 @@ def main() -> None:
         finally:
             cpu_instance.stop()
 
-        writer_instance = Instance(root / "writers")
-        writer_instance.root.mkdir()
-        links = writer_instance.prepare()
-        writer_instance.start(args.writer_workers)
+        writer_instance = Instance(root / "writers", args.writer_workers)
+        writer_instance.prepare()
+        links = writer_instance.links()
+        writer_instance.start()
         try:
             result["writers"] = concurrent_writers(writer_instance, links, args.writers,
                                                    args.writer_saves)

@@ -27,7 +27,7 @@ def make_config(instance: Path, database: Path, **extra: object) -> dict[str, ob
     config: dict[str, object] = {
         "TESTING": True,
         "INSTANCE_PATH": str(instance),
-        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SECRET_KEY": "test-secret-key-not-for-production",  # the demo links depend on it
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
         "QUESTIONNAIRE_DIR": str(QUESTIONNAIRES),
         "BASE_URL": "http://localhost",
@@ -78,7 +78,18 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> tupl
     return path, instance
 
 
-def _app_on(database: Path, instance: Path, **extra: object) -> Iterator[Flask]:
+def copy_demo(tmp_path: Path, demo_db: tuple[Path, Path]) -> tuple[Path, Path]:
+    """Copy the demo database and its instance folder into ``tmp_path``: (database, instance)."""
+    source, demo_instance = demo_db
+    database = tmp_path / "assess.sqlite3"
+    instance = tmp_path / "instance"
+    shutil.copy(source, database)
+    shutil.copytree(demo_instance, instance)
+    return database, instance
+
+
+def app_on(database: Path, instance: Path, **extra: object) -> Iterator[Flask]:
+    """An application on that database and instance folder, its database closed after."""
     app = create_app(make_config(instance, database, **extra))
     yield app
     close_database(app)
@@ -89,7 +100,7 @@ def app(tmp_path: Path, migrated_db: Path) -> Iterator[Flask]:
     """An application on an empty, migrated database (CSRF off for direct form tests)."""
     database = tmp_path / "assess.sqlite3"
     shutil.copy(migrated_db, database)
-    yield from _app_on(database, tmp_path / "instance", WTF_CSRF_ENABLED=False)
+    yield from app_on(database, tmp_path / "instance", WTF_CSRF_ENABLED=False)
 
 
 @pytest.fixture
@@ -97,17 +108,13 @@ def csrf_app(tmp_path: Path, migrated_db: Path) -> Iterator[Flask]:
     """Like ``app`` but with CSRF protection on, as in production."""
     database = tmp_path / "assess.sqlite3"
     shutil.copy(migrated_db, database)
-    yield from _app_on(database, tmp_path / "instance")
+    yield from app_on(database, tmp_path / "instance")
 
 
 @pytest.fixture
 def demo_app(tmp_path: Path, demo_db: tuple[Path, Path]) -> Iterator[Flask]:
     """An application on a copy of the demo database (CSRF off)."""
-    source, instance = demo_db
-    database = tmp_path / "assess.sqlite3"
-    shutil.copy(source, database)
-    shutil.copytree(instance, tmp_path / "instance")
-    yield from _app_on(database, tmp_path / "instance", WTF_CSRF_ENABLED=False)
+    yield from app_on(*copy_demo(tmp_path, demo_db), WTF_CSRF_ENABLED=False)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from assess import create_app
-from tests.conftest import close_database, make_config
+from tests.conftest import close_database, copy_demo, make_config
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -44,11 +43,8 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path: Path, demo_db: tuple[Path, Path]) -> Iterator[LiveServer]:
-    source, instance = demo_db
-    database = tmp_path / "assess.sqlite3"
-    shutil.copy(source, database)
-    shutil.copytree(instance, tmp_path / "instance")
-    app = create_app(make_config(tmp_path / "instance", database))
+    database, instance = copy_demo(tmp_path, demo_db)
+    app = create_app(make_config(instance, database))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from assess import create_app
 from assess.definitions import Questionnaire
-from assess.extensions import db
+from tests.conftest import app_on, copy_demo
 from tests.survey.survey_support import Respondent, campaign_definition, team_link_path
 
 
 @pytest.fixture
 def csrf_demo_app(tmp_path: Path, demo_db: tuple[Path, Path]) -> Iterator[Flask]:
     """The demo database with CSRF protection on, as in production."""
-    source, instance = demo_db
-    database = tmp_path / "assess.sqlite3"
-    shutil.copy(source, database)
-    shutil.copytree(instance, tmp_path / "instance")
-    app = create_app({
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SECRET_KEY": "test-secret-key-not-for-production",  # the demo links depend on it
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        "QUESTIONNAIRE_DIR": str(Path(__file__).resolve().parents[2] / "questionnaires"),
-        "BASE_URL": "http://localhost",
-    })
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from app_on(*copy_demo(tmp_path, demo_db))
 
 
 @pytest.fixture
