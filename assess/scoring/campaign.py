@@ -656,21 +656,46 @@ def benjamini_hochberg(p: ArrayLike, axis: int = -1) -> Float2D:
     return np.moveaxis(out, -1, axis)
 
 
+# Rows per block in group sums: the temporaries of a block stay in the CPU cache, so the cost
+# per respondent does not grow with the campaign (one pass over 50,000 rows at once ran about
+# 1.6x slower per row than 5,000 rows did).
+_GROUP_BLOCK_ROWS = 4096
+
+
 def _group_sums(codes: NDArray[np.intp], n_groups: int, data: Float2D,
-                mask: NDArray[np.bool_]) -> tuple[Float2D, Float2D]:
+                mask: NDArray[np.bool_], center: Float2D | None = None
+                ) -> tuple[Float2D, Float2D]:
     """Per group and column: count and sum of `data` where `mask`.
 
+    With `center` (one row per group), the sums are of squared deviations from it instead.
     `codes` must be sorted (rows grouped by team): each group is then one contiguous run and
-    its sums one ``np.add.reduceat`` segment, a memory-bound pass without index arrays.
+    its sums one ``np.add.reduceat`` segment, a memory-bound pass without index arrays. The
+    rows are processed in blocks of whole groups of about ``_GROUP_BLOCK_ROWS`` rows.
     """
     n_cols = data.shape[1]
     count = np.zeros((n_groups, n_cols))
     total = np.zeros((n_groups, n_cols))
-    if codes.size:
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        present = codes[starts]
-        count[present] = np.add.reduceat(mask.astype(np.float64), starts, axis=0)
-        total[present] = np.add.reduceat(np.where(mask, data, 0.0), starts, axis=0)
+    if not codes.size:
+        return count, total
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    present = codes[starts]
+    # first segment of each block: the segment holding every _GROUP_BLOCK_ROWS-th row
+    firsts = np.unique(np.searchsorted(
+        starts, np.arange(0, codes.size, _GROUP_BLOCK_ROWS), side="right") - 1)
+    bounds = np.r_[firsts, starts.size]
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        r0 = starts[a]
+        r1 = starts[b] if b < starts.size else codes.size
+        segments = starts[a:b] - r0
+        m = mask[r0:r1]
+        d = data[r0:r1]
+        if center is not None:
+            d = d - center[codes[r0:r1]]
+            d = d * d
+        groups = present[a:b]
+        # counted as int32 straight from the booleans: no float copy of the mask
+        count[groups] = np.add.reduceat(m, segments, axis=0, dtype=np.int32)
+        total[groups] = np.add.reduceat(np.where(m, d, 0.0), segments, axis=0)
     return count, total
 
 
@@ -696,8 +721,7 @@ def _group_moments(codes: NDArray[np.intp], n_groups: int, data: Float2D,
     count, total = _group_sums(codes, n_groups, data, mask)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(count > 0, total / count, np.nan)
-        dev = np.where(mask, data - mean[codes], 0.0)
-        _, ss = _group_sums(codes, n_groups, dev * dev, mask)
+        _, ss = _group_sums(codes, n_groups, data, mask, center=mean)
         var = np.where(count > 1, ss / (count - 1), np.nan)
     return count, mean, var
 
