@@ -13,8 +13,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 
 from assess import create_app
+
+# Property tests draw the same examples on every run: CI results do not depend on luck.
+settings.register_profile("assess", derandomize=True, deadline=None)
+settings.load_profile("assess")
 
 # The throwaway PostgreSQL cluster fixtures (postgres_cluster, postgres_url), for every test.
 pytest_plugins = ["tests.pg"]
