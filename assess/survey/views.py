@@ -347,10 +347,15 @@ def submit():  # type: ignore[no-untyped-def]
     if ctx is None:
         return _invalid_link()
     response = _response(ctx)
-    if response is not None and response.status == ResponseStatus.COMPLETE:
-        # A double click or a refresh after submitting: the same thank-you, nothing changes.
+    if response is None:
+        return redirect(url_for("survey.welcome"))
+    if response.status == ResponseStatus.COMPLETE:
+        # A double click, a refresh or another device submitting the same draft a moment
+        # earlier: the same thank-you, nothing changes. (Not _current_draft(): its second read
+        # could see that completion and refuse this request instead.)
         return redirect(url_for("survey.thanks"))
-    ctx, response = _current_draft()
+    if ctx.window_state != "open":
+        return _window_closed(ctx)
     if response.page < ctx.pages:
         return redirect(_page_url(ctx, response))
     form = SubmitForm()
