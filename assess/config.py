@@ -18,7 +18,6 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 512 * 1024,
     "MAX_FORM_PARTS": 2000,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "SESSION_COOKIE_HTTPONLY": True,
     # Respondents' sessions are permanent (they survive closing the tab); rewriting and
@@ -64,6 +63,12 @@ def load_config(app: Flask, test_config: dict[str, object] | None) -> None:
 
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = _default_database_url(app)
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A server database may drop idle connections (restarts, failovers): test each one
+        # on checkout. A SQLite file cannot, and the extra query would cost every request.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
     # Secure cookies follow the scheme unless configured explicitly (None means "not set":
