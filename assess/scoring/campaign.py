@@ -663,11 +663,12 @@ _GROUP_BLOCK_ROWS = 4096
 
 
 def _group_sums(codes: NDArray[np.intp], n_groups: int, data: Float2D,
-                mask: NDArray[np.bool_], center: Float2D | None = None
-                ) -> tuple[Float2D, Float2D]:
+                mask: NDArray[np.bool_], center: Float2D | None = None,
+                absolute: bool = False) -> tuple[Float2D, Float2D]:
     """Per group and column: count and sum of `data` where `mask`.
 
-    With `center` (one row per group), the sums are of squared deviations from it instead.
+    With `center` (one row per group), the sums are of squared deviations from it instead, or
+    of absolute deviations with `absolute`.
     `codes` must be sorted (rows grouped by team): each group is then one contiguous run and
     its sums one ``np.add.reduceat`` segment, a memory-bound pass without index arrays. The
     rows are processed in blocks of whole groups of about ``_GROUP_BLOCK_ROWS`` rows.
@@ -691,7 +692,7 @@ def _group_sums(codes: NDArray[np.intp], n_groups: int, data: Float2D,
         d = data[r0:r1]
         if center is not None:
             d = d - center[codes[r0:r1]]
-            d = d * d
+            d = np.abs(d) if absolute else d * d
         groups = present[a:b]
         # counted as int32 straight from the booleans: no float copy of the mask
         count[groups] = np.add.reduceat(m, segments, axis=0, dtype=np.int32)
@@ -785,8 +786,8 @@ def _score_groups(
     # Agreement on complete rows only (as multilevel::rwg.j), every item of the dimension.
     item_complete = prep.complete[:, prep.item_dim]
     nc_item, item_mean, var_item = _group_moments(codes, n_groups, prep.items, item_complete)
-    absdev = np.where(item_complete, np.abs(prep.items - item_mean[codes]), 0.0)
-    _, absdev_sum = _group_sums(codes, n_groups, absdev, item_complete)
+    _, absdev_sum = _group_sums(codes, n_groups, prep.items, item_complete, center=item_mean,
+                                absolute=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         ad_item = absdev_sum / nc_item
     per_dim = prep.membership / prep.k  # K x D averaging matrix
