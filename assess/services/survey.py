@@ -60,6 +60,7 @@ class LinkInfo:
     id: int
     team_id: int
     team_name: str
+    token_hash: str
 
 
 @dataclass(frozen=True)
@@ -134,25 +135,28 @@ def format_code(code: str) -> str:
 
 
 _CONTEXT_COLUMNS = (
-    TeamLink.id, TeamLink.team_id, Team.name, Campaign.id, Campaign.name, Campaign.status,
-    Campaign.opens_at, Campaign.closes_at, Campaign.questionnaire_version_id, Campaign.min_n,
-    Campaign.min_n_comments, Campaign.is_demo, Organisation.name,
+    TeamLink.id, TeamLink.team_id, Team.name, TeamLink.token_hash,
+    Campaign.id, Campaign.name, Campaign.status, Campaign.opens_at, Campaign.closes_at,
+    Campaign.questionnaire_version_id, Campaign.min_n, Campaign.min_n_comments,
+    Campaign.is_demo, Organisation.name,
 )
 
 
 def context_for_token(token: str) -> LinkContext | None:
     """The active link of a token; None for unknown, malformed and revoked tokens alike."""
     link = links.find_link(token)
-    return None if link is None else context_for_link(link.id)
+    return None if link is None or link.token_hash is None else context_for_link(
+        link.id, link.token_hash)
 
 
-def context_for_link(link_id: int) -> LinkContext | None:
-    """The link a browser session is bound to; None once it was revoked or regenerated."""
-    row = _sql().execute(_CONTEXT_QUERY, {"link_id": link_id}).first()
+def context_for_link(link_id: int, bound_hash: str) -> LinkContext | None:
+    """The link a browser session is bound to, while it still has the token the browser
+    opened: None once that link was revoked or regenerated."""
+    row = _sql().execute(_CONTEXT_QUERY, {"link_id": link_id, "token_hash": bound_hash}).first()
     if row is None:
         return None
-    link = LinkInfo(*row[:3])
-    campaign = CampaignInfo(*row[3:])
+    link = LinkInfo(*row[:4])
+    campaign = CampaignInfo(*row[4:])
     return LinkContext(link, campaign, definition_by_version_id(campaign.questionnaire_version_id))
 
 
@@ -163,7 +167,7 @@ _CONTEXT_QUERY = (
     .join(Team, Team.id == TeamLink.team_id)
     .join(Campaign, Campaign.id == TeamLink.campaign_id)
     .join(Organisation, Organisation.id == Campaign.organisation_id)
-    .where(TeamLink.id == bindparam("link_id"), TeamLink.token_hash.is_not(None))
+    .where(TeamLink.id == bindparam("link_id"), TeamLink.token_hash == bindparam("token_hash"))
 )
 
 
@@ -285,8 +289,12 @@ def save_page(ctx: LinkContext, response_id: int, page: int,
 
 
 _INSERT_TEXT = insert(TextAnswer)
+# FOR UPDATE: on PostgreSQL two saves of one draft (two tabs) would otherwise both read the
+# old answers and the later write would drop the other's page. SQLite ignores it: BEGIN
+# IMMEDIATE already serialises writers.
 _SAVED_VALUES = select(Response.values).where(
-    Response.id == bindparam("response_id"), Response.status == ResponseStatus.DRAFT)
+    Response.id == bindparam("response_id"), Response.status == ResponseStatus.DRAFT
+).with_for_update()
 _SAVE_VALUES = (
     update(Response).where(Response.id == bindparam("response_id"))
     .values(values=bindparam("new_values"), answered=bindparam("answered"),

@@ -35,24 +35,50 @@ from .forms import (
 )
 
 SESSION_KEY = "survey"
+# Links remembered per browser (one entry per team link opened: a respondent may answer the
+# maturity and the readiness campaign side by side); the oldest entries drop out first.
+MAX_LINKS_PER_BROWSER = 6
 
 
 # --- session helpers -------------------------------------------------------------------
+# The session holds {"current": link id, "links": {link id: {"hash": token hash the browser
+# opened, "uid", "proof", "code"}}}: no answers, nothing the respondent did not already have.
+
+def _session_value() -> dict[str, Any]:
+    value = session.get(SESSION_KEY)
+    if not isinstance(value, dict) or not isinstance(value.get("links"), dict):
+        return {"current": None, "links": {}}
+    return {"current": value.get("current"), "links": dict(value["links"])}
+
 
 def _state() -> dict[str, Any]:
-    value = session.get(SESSION_KEY)
-    return dict(value) if isinstance(value, dict) else {}
+    """This browser's entry for the link it is currently using (empty when none)."""
+    value = _session_value()
+    entry = value["links"].get(str(value["current"]))
+    return dict(entry) if isinstance(entry, dict) else {}
 
 
-def _save_state(state: dict[str, Any]) -> None:
-    session[SESSION_KEY] = state
+def _save_state(entry: dict[str, Any], link_id: int | None = None) -> None:
+    """Store the entry of the current link (or make ``link_id`` current with this entry)."""
+    value = _session_value()
+    current = link_id if link_id is not None else value["current"]
+    entries = value["links"]
+    entries.pop(str(current), None)
+    entries[str(current)] = entry  # re-inserted last: the most recently used
+    while len(entries) > MAX_LINKS_PER_BROWSER:
+        entries.pop(next(iter(entries)))
+    session[SESSION_KEY] = {"current": current, "links": entries}
     # A permanent session survives closing the tab and the browser: "resume on this device".
     session.permanent = True
 
 
 def _context() -> LinkContext | None:
-    link_id = _state().get("link")
-    return survey.context_for_link(link_id) if isinstance(link_id, int) else None
+    value = _session_value()
+    link_id = value["current"]
+    entry = _state()
+    if not isinstance(link_id, int) or not isinstance(entry.get("hash"), str):
+        return None
+    return survey.context_for_link(link_id, entry["hash"])
 
 
 def _response(ctx: LinkContext) -> Draft | None:
@@ -124,10 +150,11 @@ def open_link(token: str):  # type: ignore[no-untyped-def]
     ctx = survey.context_for_token(token)
     if ctx is None:
         return _invalid_link()
-    state = _state()
-    if state.get("link") != ctx.link.id:
-        state = {"link": ctx.link.id}
-    _save_state(state)
+    entry = _session_value()["links"].get(str(ctx.link.id))
+    if not isinstance(entry, dict) or entry.get("hash") != ctx.link.token_hash:
+        # First visit through this token (or through a link regenerated since): no draft yet.
+        entry = {"hash": ctx.link.token_hash}
+    _save_state(entry, link_id=ctx.link.id)
     return redirect(url_for("survey.welcome"))
 
 

@@ -272,8 +272,11 @@ class Respondent:
 
     # browser session
     def session_state(self) -> dict[str, Any]:
+        """The browser session's entry for the link this respondent is using."""
         with self.client.session_transaction() as session:
-            return dict(session.get("survey", {}))
+            value = session.get("survey", {})
+        entries = value.get("links", {}) if isinstance(value, dict) else {}
+        return dict(entries.get(str(value.get("current")), {}))
 
     @property
     def uid(self) -> str:
