@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -18,7 +19,8 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 512 * 1024,
     "MAX_FORM_PARTS": 2000,
-    "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    # A writer waits at most this long for SQLite's lock per attempt (3 attempts in all).
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "SESSION_COOKIE_HTTPONLY": True,
     # Respondents' sessions are permanent (they survive closing the tab); rewriting and
     # re-signing that cookie on every request would cost more than saving a page. It is
@@ -106,15 +108,34 @@ def _instance_secret_key(app: Flask) -> str:
     """A random key kept in the instance folder, so sessions survive restarts and workers agree."""
     path = Path(app.instance_path) / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        key = secrets.token_hex(32)
-        # O_EXCL: when several workers start at once, the first one's key wins.
+    for _ in range(50):
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key)
-        return key
+            key = path.read_text().strip()
+        except FileNotFoundError:
+            key = ""
+        if len(key) >= 32:
+            return key
+        if not path.exists():
+            _write_new_key(path)
+        else:
+            # Another worker is writing it (it appears complete, see _write_new_key), or a
+            # crash left it empty: wait a moment, then replace an empty one.
+            time.sleep(0.02)
+            if path.exists() and not path.read_text().strip():
+                path.unlink(missing_ok=True)
+    raise RuntimeError(f"{path}: could not read or create the secret key")
+
+
+def _write_new_key(path: Path) -> None:
+    """Write a new random key; the file appears only once complete (link into place)."""
+    tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    try:
+        # link() fails if the name exists: when several workers start at once, the first wins.
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import ServiceUnavailable
 
 from .extensions import db
 
@@ -70,12 +71,24 @@ def begin_write() -> None:
     session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
 
 
-def run_write(work: Callable[[], T], *, attempts: int = 5) -> T:
+class DatabaseBusy(ServiceUnavailable):
+    """The database stayed locked or conflicting through every retry: answer 503."""
+
+    description = "Assess is busy right now. Please try again in a moment."
+
+
+# Seconds a client is asked to wait after a 503 from an overloaded database.
+BUSY_RETRY_AFTER = 5
+
+
+def run_write(work: Callable[[], T], *, attempts: int = 3) -> T:
     """Run ``work`` in one write transaction and commit, retrying transient lock failures.
 
     ``work`` must only touch the database (it may run more than once). On PostgreSQL a
     serialization failure or deadlock is retried; on SQLite a busy error that outlived the busy
-    timeout is retried after a short pause.
+    timeout is retried after a short pause. When every attempt failed that way, the request
+    ends with :class:`DatabaseBusy` (503 with Retry-After), never a 500. With the default busy
+    timeout (5 s) and 3 attempts that is at most about 15 s, inside gunicorn's 30 s.
     """
     for attempt in range(1, attempts + 1):
         try:
@@ -85,8 +98,12 @@ def run_write(work: Callable[[], T], *, attempts: int = 5) -> T:
             return result
         except OperationalError as exc:
             db.session.rollback()
-            if attempt == attempts or not _is_transient(exc):
+            if not _is_transient(exc):
                 raise
+            if attempt == attempts:
+                busy = DatabaseBusy()
+                busy.retry_after = BUSY_RETRY_AFTER
+                raise busy from exc
             time.sleep(0.05 * attempt)
         except BaseException:
             # A domain error raised by ``work`` must not leave its half-done changes (and the

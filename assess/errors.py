@@ -28,6 +28,7 @@ _TITLES = {
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    409: "Not possible now",
     413: "Too large",
     429: "Too many requests",
     500: "Something went wrong",
@@ -39,6 +40,7 @@ _MESSAGES = {
     403: "You do not have access to this page.",
     404: "There is nothing at this address.",
     405: "This page cannot be used that way.",
+    409: "This cannot be done in the current state. Nothing was changed.",
     413: "What was sent is larger than Assess accepts. Nothing was changed.",
     429: "Too many attempts. Please wait a few minutes and try again.",
     500: "An unexpected error happened. It has been logged; nothing you sent was half-saved.",
@@ -64,6 +66,14 @@ def register_error_handlers(app: Flask) -> None:
     def _not_found(error: NotFound):  # type: ignore[no-untyped-def]
         # Domain "not found" (including "not yours") answers exactly like an unknown URL.
         return _render(404, _MESSAGES[404]), 404
+
+    @app.errorhandler(Conflict)
+    def _conflict(error: Conflict):  # type: ignore[no-untyped-def]
+        return _render(409, str(error) or _MESSAGES[409]), 409
+
+    @app.errorhandler(InvalidInput)
+    def _invalid(error: InvalidInput):  # type: ignore[no-untyped-def]
+        return _render(400, str(error) or _MESSAGES[400]), 400
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]

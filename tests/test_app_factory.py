@@ -53,7 +53,7 @@ def test_default_database_is_sqlite_in_the_instance_folder(env_app: Flask,
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(env_app: Flask) -> None:
     with env_app.app_context():
         assert _pragma("journal_mode") == "wal"
-        assert _pragma("busy_timeout") == env_app.config["SQLITE_BUSY_TIMEOUT_MS"] == 15000
+        assert _pragma("busy_timeout") == env_app.config["SQLITE_BUSY_TIMEOUT_MS"] == 5000
         assert _pragma("foreign_keys") == 1
 
 
