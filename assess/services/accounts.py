@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..database import run_write
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Membership, Organisation, User, as_utc, utcnow
+from ..models import Membership, Organisation, User, utcnow
 from ..security import check_password_rules, hash_password, verify_password
 from . import ratelimit
 
@@ -88,58 +88,38 @@ def create_coach(email: str, org_name: str, password: str, *, display_name: str 
 
 
 def authenticate(email: str, password: str) -> LoginOutcome:
-    """Check a sign-in; count failures per account and lock it for a while after too many."""
+    """Check a sign-in, with at most LOGIN_MAX_FAILURES attempts per address and window.
+
+    Every address counts alike, whether it has an account or not, so neither the answers nor
+    the lock-out reveal which addresses have accounts. The attempt is counted before the
+    password is checked; a successful sign-in clears the count.
+    """
     try:
         email = validate_email(email)
     except InvalidInput:
         email = ""  # no account has a malformed address: answer as for an unknown one
-    user = db.session.scalar(select(User).where(User.email == email)) if email else None
-    now = utcnow()
-    if user is None:
-        # Unknown addresses are locked out after as many failures as real accounts, so the
-        # "too many attempts" answer does not reveal which addresses have an account.
-        key = "login:" + hashlib.sha256((email or "?").encode("utf-8")).hexdigest()[:40]
-        cfg = current_app.config
-        window = dt.timedelta(seconds=int(cfg["LOGIN_LOCK_SECONDS"]))
-        if ratelimit.over_limit(key, int(cfg["LOGIN_MAX_FAILURES"]), window):
-            return LoginOutcome(None, LOCKED_MESSAGE, locked=True)
-        verify_password(_DUMMY_HASH, password)
-        ratelimit.record_attempt(key, window)
-        return LoginOutcome(None, GENERIC_FAILURE)
-    if user.locked_until is not None and as_utc(user.locked_until) > now:
+    cfg = current_app.config
+    key = "login:" + hashlib.sha256((email or "?").encode("utf-8")).hexdigest()[:40]
+    window = dt.timedelta(seconds=int(cfg["LOGIN_LOCK_SECONDS"]))
+    if not ratelimit.take(key, int(cfg["LOGIN_MAX_FAILURES"]), window):
         return LoginOutcome(None, LOCKED_MESSAGE, locked=True)
-    if not user.is_enabled or not verify_password(user.password_hash, password):
-        _record_failure(user.id)
+    user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    if user is None:
+        verify_password(_DUMMY_HASH, password)  # the same time as a real check
         return LoginOutcome(None, GENERIC_FAILURE)
+    if not user.is_enabled or not verify_password(user.password_hash, password):
+        return LoginOutcome(None, GENERIC_FAILURE)
+    ratelimit.clear(key)
     user_id = user.id
 
     def work() -> User:
         fresh = db.session.get(User, user_id)
         if fresh is None:  # deleted between the password check and now
             raise InvalidInput("This account no longer exists.")
-        fresh.failed_logins = 0
-        fresh.locked_until = None
-        fresh.last_login_at = now
+        fresh.last_login_at = utcnow()
         return fresh
 
     return LoginOutcome(run_write(work))
-
-
-def _record_failure(user_id: int) -> None:
-    cfg = current_app.config
-    max_failures = int(cfg["LOGIN_MAX_FAILURES"])
-    lock = dt.timedelta(seconds=int(cfg["LOGIN_LOCK_SECONDS"]))
-
-    def work() -> None:
-        user = db.session.get(User, user_id)
-        if user is None:
-            return
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.failed_logins = 0
-            user.locked_until = utcnow() + lock
-
-    run_write(work)
 
 
 def end_all_sessions(user: User) -> None:

@@ -1,34 +1,59 @@
-"""Fixed-window rate limits stored in the database, so every worker sees the same count."""
+"""Fixed-window rate limits stored in the database, so every worker sees the same count.
+
+Attempts are counted first, atomically, and only then acted on: requests arriving together
+cannot all pass a check made before any of them was counted.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 
 from ..database import run_write
 from ..extensions import db
 from ..models import RateCounter, as_utc, utcnow
 
 
-def over_limit(key: str, limit: int, window: dt.timedelta) -> bool:
-    """Whether ``key`` has used up its ``limit`` attempts in the current window (no write)."""
-    row = db.session.get(RateCounter, key)
-    if row is None or as_utc(row.window_start) + window <= utcnow():
-        return False
-    return row.count >= limit
+def take(key: str, limit: int, window: dt.timedelta) -> bool:
+    """Count one attempt under ``key``; True while the window holds at most ``limit``."""
 
-
-def record_attempt(key: str, window: dt.timedelta) -> None:
-    """Count one attempt under ``key`` (a failed guess, say)."""
-
-    def work() -> None:
+    def work() -> int:
         now = utcnow()
-        row = db.session.get(RateCounter, key)
+        # FOR UPDATE serialises attempts on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
+        row = db.session.get(RateCounter, key, with_for_update=True)
         if row is None:
             db.session.add(RateCounter(key=key, window_start=now, count=1))
-        elif as_utc(row.window_start) + window <= now:
+            db.session.flush()
+            return 1
+        if as_utc(row.window_start) + window <= now:
             row.window_start = now
             row.count = 1
         else:
             row.count += 1
+        return row.count
+
+    try:
+        count = run_write(work)
+    except IntegrityError:
+        # Two first attempts inserted the same key at once (PostgreSQL): count again.
+        db.session.rollback()
+        count = run_write(work)
+    return count <= limit
+
+
+def forgive(key: str) -> None:
+    """Take back one counted attempt (it succeeded, so it was no guess)."""
+
+    def work() -> None:
+        row = db.session.get(RateCounter, key, with_for_update=True)
+        if row is not None and row.count > 0:
+            row.count -= 1
 
     run_write(work)
+
+
+def clear(key: str) -> None:
+    """Forget every attempt under ``key`` (a successful sign-in, say)."""
+    run_write(lambda: db.session.execute(delete(RateCounter).where(RateCounter.key == key)))

@@ -220,7 +220,7 @@ def resume_with_code(ctx: LinkContext, code: str) -> Draft | None:
     Raises :class:`Conflict` while the link has too many failed attempts.
     """
     key = f"resume:{ctx.link.id}"
-    if ratelimit.over_limit(key, RESUME_ATTEMPTS, RESUME_WINDOW):
+    if not ratelimit.take(key, RESUME_ATTEMPTS, RESUME_WINDOW):
         raise Conflict("Too many wrong codes were tried for this link. "
                        "Please wait 15 minutes and try again.")
     normalised = normalise_code(code)
@@ -233,8 +233,8 @@ def resume_with_code(ctx: LinkContext, code: str) -> Draft | None:
                    Response.campaign_id == ctx.campaign.id,
                    Response.team_id == ctx.link.team_id)).first()
         draft = None if row is None else Draft(*row)
-    if draft is None:
-        ratelimit.record_attempt(key, RESUME_WINDOW)
+    if draft is not None:
+        ratelimit.forgive(key)  # only wrong codes count against the link
     return draft
 
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from assess.extensions import db
-from assess.models import User, utcnow
+from assess.models import RateCounter, User, utcnow
 from assess.services.accounts import GENERIC_FAILURE, LOCKED_MESSAGE
 from tests.auth.conftest import EMAIL, PASSWORD
 from tests.conftest import AuthActions, demo_credentials
@@ -120,7 +120,9 @@ def test_the_lock_ends_after_its_time(app: Flask, auth: AuthActions,
         auth.login(EMAIL, "wrong password!")
     assert auth.login(EMAIL, PASSWORD).status_code == 429
     with app.app_context():
-        db.session.execute(update(User).values(locked_until=utcnow() - dt.timedelta(seconds=1)))
+        # the counting window began longer ago than the lock lasts
+        lock = dt.timedelta(seconds=app.config["LOGIN_LOCK_SECONDS"] + 1)
+        db.session.execute(update(RateCounter).values(window_start=utcnow() - lock))
         db.session.commit()
     assert auth.login(EMAIL, PASSWORD).status_code == 302
 
