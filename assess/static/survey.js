@@ -6,27 +6,46 @@
   if (!form || !window.fetch || !window.FormData) { return; }
   var status = form.querySelector(".autosave-status");
   var timer = null;
-  function save() {
+  // One save at a time, and the latest answers last: a second change while a save is on its
+  // way waits for it, so an older snapshot can never arrive after a newer one.
+  var inFlight = false;
+  var pending = false;
+
+  function show(text) { if (status) { status.textContent = text; } }
+
+  function send() {
+    inFlight = true;
+    pending = false;
     var data = new FormData(form);
     data.delete("nav");
-    fetch(form.action, {
+    return fetch(form.action, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Assess-Autosave": "1", "Accept": "application/json" }
     }).then(function (response) {
       return response.json().then(function (body) {
-        if (!status) { return; }
-        if (body.saved && response.ok) { status.textContent = "Saved."; }
-        else if (body.saved) { status.textContent = "Saved, except answers marked as not valid."; }
-        else { status.textContent = "Not saved automatically; use the button below."; }
+        if (body.saved && response.ok) { show("Saved."); }
+        else if (body.saved) { show("Saved, except answers marked as not valid."); }
+        else { show("Not saved automatically; use the button below."); }
       });
     }).catch(function () {
-      if (status) { status.textContent = "Offline: your answers will be saved with the button below."; }
+      show("Offline: your answers will be saved with the button below.");
+    }).then(function () {
+      inFlight = false;
+      if (pending) { send(); }
     });
   }
-  form.addEventListener("change", function () { save(); });
+
+  function save() {
+    if (inFlight) { pending = true; return; }
+    send();
+  }
+
+  form.addEventListener("change", save);
   form.addEventListener("input", function (event) {
     if (event.target.tagName !== "TEXTAREA") { return; }
     clearTimeout(timer);
     timer = setTimeout(save, 1500);
   });
+  // The buttons post the page normally; a save still on its way must not land after them.
+  form.addEventListener("submit", function () { clearTimeout(timer); pending = false; });
 }());

@@ -83,3 +83,16 @@ def test_autosave_keeps_an_answer_without_pressing_a_button(page: Page, live_ser
     expect(page.get_by_text("Page 1 of 9")).to_be_visible()
     expect(page.locator("fieldset.question").first.locator("input:checked")).to_have_attribute(
         "value", "4")
+
+
+def test_quick_successive_changes_keep_the_last_answer(page: Page, live_server) -> None:
+    page.goto(live_server.team_link())
+    page.get_by_role("button", name="Start").click()
+    radios = page.locator("fieldset.question").first.locator("input[type=radio]")
+    for index in (1, 2, 3, 4, 0, 3):  # faster than the saves come back
+        radios.nth(index).check()
+    expect(page.locator(".autosave-status")).to_have_text("Saved.", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    expect(page.locator("fieldset.question").first.locator("input:checked")).to_have_attribute(
+        "value", "4")
