@@ -123,17 +123,21 @@ def _validate_answers(
         dk = dk_arr
         if dk.any() and not spec.dont_know:
             raise ValueError("dont_know has True entries but the instrument offers no don't know")
-        if (dk & ~np.isnan(x)).any():
+        # only the (few) don't-know cells are looked at, not a full-size temporary
+        if not np.isnan(x[dk]).all():
             r, c = np.argwhere(dk & ~np.isnan(x))[0]
             raise ValueError(
                 f"values must be NaN where dont_know is True (row {r}, column {c} has both)"
             )
-    likert = x[:, list(spec.likert_columns)]
     # fmin/fmax skip NaN without a pass to drop it (and without nanmin's all-NaN warning);
-    # they have no identity, so an empty campaign (no responses yet) skips the check.
-    if likert.size:
-        lo, hi = np.fmin.reduce(likert, axis=None), np.fmax.reduce(likert, axis=None)
-    if likert.size and (lo < spec.scale_min or hi > spec.scale_max):
+    # per column over the whole matrix, then the likert columns picked (no gathered copy).
+    # They have no identity, so an empty campaign (no responses yet) skips the check.
+    likert_cols = list(spec.likert_columns)
+    checked = x.shape[0] > 0 and bool(likert_cols)
+    if checked:
+        lo = np.fmin.reduce(np.fmin.reduce(x, axis=0)[likert_cols])
+        hi = np.fmax.reduce(np.fmax.reduce(x, axis=0)[likert_cols])
+    if checked and (lo < spec.scale_min or hi > spec.scale_max):
         raise ValueError(
             f"values of likert columns must lie within the scale "
             f"[{spec.scale_min}, {spec.scale_max}], got values from {lo:g} to {hi:g}"
