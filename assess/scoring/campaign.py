@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -666,22 +666,16 @@ def benjamini_hochberg(p: ArrayLike, axis: int = -1) -> Float2D:
 _GROUP_BLOCK_ROWS = 4096
 
 
-def _group_sums(codes: NDArray[np.intp], n_groups: int, data: Float2D,
-                mask: NDArray[np.bool_], center: Float2D | None = None,
-                absolute: bool = False) -> tuple[Float2D, Float2D]:
-    """Per group and column: count and sum of `data` where `mask`.
+def _team_blocks(codes: NDArray[np.intp]
+                 ) -> Iterator[tuple[int, int, NDArray[np.intp], NDArray[np.intp]]]:
+    """Blocks of whole groups of about ``_GROUP_BLOCK_ROWS`` rows of group-sorted `codes`.
 
-    With `center` (one row per group), the sums are of squared deviations from it instead, or
-    of absolute deviations with `absolute`.
-    `codes` must be sorted (rows grouped by team): each group is then one contiguous run and
-    its sums one ``np.add.reduceat`` segment, a memory-bound pass without index arrays. The
-    rows are processed in blocks of whole groups of about ``_GROUP_BLOCK_ROWS`` rows.
+    Yields ``(first row, end row, segment starts within the block, group codes of the
+    segments)``: each group is one contiguous run, so its sums are one ``np.add.reduceat``
+    segment, a memory-bound pass without index arrays.
     """
-    n_cols = data.shape[1]
-    count = np.zeros((n_groups, n_cols))
-    total = np.zeros((n_groups, n_cols))
     if not codes.size:
-        return count, total
+        return
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     present = codes[starts]
     # first segment of each block: the segment holding every _GROUP_BLOCK_ROWS-th row
@@ -689,18 +683,22 @@ def _group_sums(codes: NDArray[np.intp], n_groups: int, data: Float2D,
         starts, np.arange(0, codes.size, _GROUP_BLOCK_ROWS), side="right") - 1)
     bounds = np.r_[firsts, starts.size]
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        r0 = starts[a]
-        r1 = starts[b] if b < starts.size else codes.size
-        segments = starts[a:b] - r0
+        r0 = int(starts[a])
+        r1 = int(starts[b]) if b < starts.size else int(codes.size)
+        yield r0, r1, starts[a:b] - r0, present[a:b]
+
+
+def _group_sums(codes: NDArray[np.intp], n_groups: int, data: Float2D,
+                mask: NDArray[np.bool_]) -> tuple[Float2D, Float2D]:
+    """Per group and column: count and sum of `data` where `mask` (`codes` group-sorted)."""
+    n_cols = data.shape[1]
+    count = np.zeros((n_groups, n_cols))
+    total = np.zeros((n_groups, n_cols))
+    for r0, r1, segments, groups in _team_blocks(codes):
         m = mask[r0:r1]
-        d = data[r0:r1]
-        if center is not None:
-            d = d - center[codes[r0:r1]]
-            d = np.abs(d) if absolute else d * d
-        groups = present[a:b]
         # counted as int32 straight from the booleans: no float copy of the mask
         count[groups] = np.add.reduceat(m, segments, axis=0, dtype=np.int32)
-        total[groups] = np.add.reduceat(np.where(m, d, 0.0), segments, axis=0)
+        total[groups] = np.add.reduceat(np.where(m, data[r0:r1], 0.0), segments, axis=0)
     return count, total
 
 
@@ -721,14 +719,35 @@ def _sorted_by_group(prep: _Prepared, codes: NDArray[np.intp]
 
 
 def _group_moments(codes: NDArray[np.intp], n_groups: int, data: Float2D,
-                   mask: NDArray[np.bool_]) -> tuple[Float2D, Float2D, Float2D]:
-    """Count, mean and variance (ddof=1) per group and column, two-pass."""
-    count, total = _group_sums(codes, n_groups, data, mask)
+                   mask: NDArray[np.bool_], *, absolute: bool = False
+                   ) -> tuple[Float2D, Float2D, Float2D, Float2D | None]:
+    """Count, mean and variance (ddof=1) per group and column, two-pass within each block.
+
+    With `absolute`, also the sum of absolute deviations from the group mean (for AD). Rows
+    are processed in blocks of whole groups (see `_group_sums`), and both passes over a block
+    run while it is in the CPU cache.
+    """
+    n_cols = data.shape[1]
+    count = np.zeros((n_groups, n_cols))
+    mean = np.full((n_groups, n_cols), np.nan)
+    ss = np.zeros((n_groups, n_cols))
+    abs_sum = np.zeros((n_groups, n_cols)) if absolute else None
+    for r0, r1, segments, groups in _team_blocks(codes):
+        m = mask[r0:r1]
+        d = np.where(m, data[r0:r1], 0.0)
+        c = np.add.reduceat(m, segments, axis=0, dtype=np.int32).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mu = np.add.reduceat(d, segments, axis=0) / c
+        count[groups] = c
+        mean[groups] = np.where(c > 0, mu, np.nan)
+        local = np.repeat(np.arange(groups.size), np.diff(np.r_[segments, r1 - r0]))
+        dev = np.where(m, d - mu[local], 0.0)
+        ss[groups] = np.add.reduceat(dev * dev, segments, axis=0)
+        if abs_sum is not None:
+            abs_sum[groups] = np.add.reduceat(np.abs(dev), segments, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, total / count, np.nan)
-        _, ss = _group_sums(codes, n_groups, data, mask, center=mean)
         var = np.where(count > 1, ss / (count - 1), np.nan)
-    return count, mean, var
+    return count, mean, var, abs_sum
 
 
 def _welch(m1: Float2D, v1: Float2D, n1: Float2D, m2: Float2D, v2: Float2D, n2: Float2D
@@ -771,7 +790,7 @@ def _score_groups(
         return np.bincount(codes, weights=flag, minlength=n_groups).astype(np.int64)
 
     valid = ~np.isnan(prep.scores)
-    n_f, mean, var = _group_moments(codes, n_groups, prep.scores, valid)
+    n_f, mean, var, _ = _group_moments(codes, n_groups, prep.scores, valid)
     n = n_f.astype(np.int64)
     sd = np.sqrt(var)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -789,9 +808,8 @@ def _score_groups(
 
     # Agreement on complete rows only (as multilevel::rwg.j), every item of the dimension.
     item_complete = prep.complete[:, prep.item_dim]
-    nc_item, item_mean, var_item = _group_moments(codes, n_groups, prep.items, item_complete)
-    _, absdev_sum = _group_sums(codes, n_groups, prep.items, item_complete, center=item_mean,
-                                absolute=True)
+    nc_item, _, var_item, absdev_sum = _group_moments(codes, n_groups, prep.items,
+                                                      item_complete, absolute=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         ad_item = absdev_sum / nc_item
     per_dim = prep.membership / prep.k  # K x D averaging matrix
