@@ -724,7 +724,7 @@ def _group_moments(codes: NDArray[np.intp], n_groups: int, data: Float2D,
     """Count, mean and variance (ddof=1) per group and column, two-pass within each block.
 
     With `absolute`, also the sum of absolute deviations from the group mean (for AD). Rows
-    are processed in blocks of whole groups (see `_group_sums`), and both passes over a block
+    are processed in blocks of whole groups (see `_team_blocks`), and both passes over a block
     run while it is in the CPU cache.
     """
     n_cols = data.shape[1]
