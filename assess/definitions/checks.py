@@ -85,6 +85,16 @@ class Checker:
         line = at if isinstance(at, int) or at is None else at.line
         self.problems.append(Problem(self.source, line, path, message))
 
+    def claim_id(self, seen: dict[str, int | None], value: str, node: Node, path: str,
+                 what: str) -> None:
+        """Record ``value`` as used (at ``node``'s line), or report it as a duplicate."""
+        if value in seen:
+            first = seen[value]
+            where = f" (first at line {first})" if first else ""
+            self.report(node, path, f"duplicate {what} id '{value}'{where}")
+        else:
+            seen[value] = node.line
+
     # -- structure ---------------------------------------------------------------------------
 
     def fields(

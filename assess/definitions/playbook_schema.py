@@ -171,12 +171,7 @@ def _action(ctx: _Context, node: Node, index: int) -> PlaybookAction | None:
         return None
     action_id = chk.identifier(f.get("id"), child(path, "id"), DOTTED_ID)
     if action_id is not None:
-        if action_id in ctx.action_lines:
-            first = ctx.action_lines[action_id]
-            where = f" (first at line {first})" if first else ""
-            chk.report(f["id"], child(path, "id"), f"duplicate action id '{action_id}'{where}")
-        else:
-            ctx.action_lines[action_id] = f["id"].line
+        chk.claim_id(ctx.action_lines, action_id, f["id"], child(path, "id"), "action")
     dimension = _dimension_id(ctx, f.get("dimension"), child(path, "dimension"))
     from_level = chk.integer(f.get("from_level"), child(path, "from_level"), 1, ctx.level_count)
     to_level = chk.integer(f.get("to_level"), child(path, "to_level"), 1, ctx.level_count)
@@ -242,11 +237,7 @@ def _rule(ctx: _Context, node: Node, path: str, seen: dict[str, int | None]) -> 
         return None
     rule_id = chk.identifier(f.get("id"), child(path, "id"), DOTTED_ID)
     if rule_id is not None:
-        if rule_id in seen:
-            where = f" (first at line {seen[rule_id]})" if seen[rule_id] else ""
-            chk.report(f["id"], child(path, "id"), f"duplicate rule id '{rule_id}'{where}")
-        else:
-            seen[rule_id] = f["id"].line
+        chk.claim_id(seen, rule_id, f["id"], child(path, "id"), "rule")
     when = chk.choice(f.get("when"), child(path, "when"), RULE_CONDITIONS)
     dimension = _dimension_id(ctx, f.get("dimension"), child(path, "dimension"))
     recommend = chk.id_list(f.get("recommend"), child(path, "recommend"))

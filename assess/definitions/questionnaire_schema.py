@@ -271,14 +271,7 @@ def _dimensions(ctx: _Context, node: Node | None) -> list[Dimension | None]:
         id_node = element.get("id") if isinstance(element, Map) else None
         dimension_id = getattr(id_node, "raw", None)
         if isinstance(dimension_id, str) and id_node is not None:
-            if dimension_id in seen:
-                first = seen[dimension_id]
-                where = f" (first at line {first})" if first else ""
-                ctx.chk.report(
-                    id_node, child(path, "id"), f"duplicate dimension id '{dimension_id}'{where}"
-                )
-            else:
-                seen[dimension_id] = id_node.line
+            ctx.chk.claim_id(seen, dimension_id, id_node, child(path, "id"), "dimension")
     return dimensions
 
 
@@ -352,12 +345,7 @@ def _item(ctx: _Context, node: Node, path: str) -> tuple[Item | None, str | None
         return None, None
     item_id = chk.identifier(f.get("id"), child(path, "id"), DOTTED_ID)
     if item_id is not None:
-        if item_id in ctx.item_lines:
-            first = ctx.item_lines[item_id]
-            where = f" (first at line {first})" if first else ""
-            chk.report(f["id"], child(path, "id"), f"duplicate item id '{item_id}'{where}")
-        else:
-            ctx.item_lines[item_id] = f["id"].line
+        chk.claim_id(ctx.item_lines, item_id, f["id"], child(path, "id"), "item")
     item_type = chk.choice(f["type"], child(path, "type"), ITEM_TYPES) if "type" in f else "likert"
     text = chk.text(f.get("text"), child(path, "text"), lang, LONG_TEXT)
     help_text = chk.text(f.get("help"), child(path, "help"), lang, LONG_TEXT)
