@@ -2,6 +2,17 @@
 // Without JavaScript every page is still saved by its buttons.
 (function () {
   "use strict";
+  // A form that creates something (start, submit) is sent once: a double click would
+  // otherwise start two drafts. The server stays safe without this (submit is idempotent).
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-send-once]"), function (f) {
+    f.addEventListener("submit", function () {
+      setTimeout(function () {
+        Array.prototype.forEach.call(f.querySelectorAll("button, input[type=submit]"),
+          function (button) { button.disabled = true; });
+      }, 0);
+    });
+  });
+
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch || !window.FormData) { return; }
   var status = form.querySelector(".autosave-status");

@@ -96,3 +96,4 @@ def test_quick_successive_changes_keep_the_last_answer(page: Page, live_server) 
     page.reload()
     expect(page.locator("fieldset.question").first.locator("input:checked")).to_have_attribute(
         "value", "4")
+
