@@ -23,7 +23,7 @@ from .model import (
 from .playbook import Playbook, PlaybookAction, PlaybookRule
 from .problems import DefinitionError, Problem
 from .text import Text
-from .validate import validate_paths
+from .validate import LoadedDefinitions, load_paths, validate_paths
 from .yamlnodes import MAX_DEPTH, MAX_FILE_BYTES
 
 __all__ = [
@@ -47,5 +47,7 @@ __all__ = [
     "parse_questionnaire",
     "playbook_from_dict",
     "questionnaire_from_dict",
+    "LoadedDefinitions",
+    "load_paths",
     "validate_paths",
 ]

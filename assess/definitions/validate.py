@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .loading import PathLike, playbook_from_tree, questionnaire_from_tree, read_file, read_tree
@@ -39,6 +40,14 @@ def _is_playbook(tree: ReadResult) -> bool:
     return isinstance(tree.root, Map) and "questionnaire" in tree.root
 
 
+@dataclass(frozen=True)
+class LoadedDefinitions:
+    """Every questionnaire and playbook found under some paths, by source file."""
+
+    questionnaires: dict[str, Questionnaire]
+    playbooks: dict[str, Playbook]
+
+
 def validate_paths(paths: Iterable[PathLike]) -> list[Problem]:
     """Every problem in the given files and folders (searched recursively for ``*.yaml`` and
     ``*.yml``, in sorted order).
@@ -48,6 +57,21 @@ def validate_paths(paths: Iterable[PathLike]) -> list[Problem]:
     (``questionnaire.yaml``, or the only questionnaire file there). The same ``(id, version)``
     in two files is a problem too. Nothing raises: a missing path is a problem.
     """
+    return _collect(paths)[0]
+
+
+def load_paths(paths: Iterable[PathLike]) -> LoadedDefinitions:
+    """The definitions under the given files and folders, checked as :func:`validate_paths`.
+
+    Raises :class:`DefinitionError` with every problem when any file is invalid.
+    """
+    problems, loaded = _collect(paths)
+    if problems:
+        raise DefinitionError(tuple(problems))
+    return loaded
+
+
+def _collect(paths: Iterable[PathLike]) -> tuple[list[Problem], LoadedDefinitions]:
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     problems: list[Problem] = []
@@ -85,7 +109,7 @@ def validate_paths(paths: Iterable[PathLike]) -> list[Problem]:
     problems.extend(
         _duplicates({s: (p.questionnaire, p.version) for s, p in playbooks.items()}, "playbook")
     )
-    return problems
+    return problems, LoadedDefinitions(questionnaires, playbooks)
 
 
 def _partner(candidates: list[str]) -> str | None:

@@ -9,14 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..database import run_write
-from ..definitions import (
-    DefinitionError,
-    Questionnaire,
-    load_playbook,
-    load_questionnaire,
-    questionnaire_from_dict,
-    validate_paths,
-)
+from ..definitions import Questionnaire, load_paths, questionnaire_from_dict
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import PlaybookVersion, QuestionnaireVersion
@@ -30,36 +23,17 @@ class LoadReport:
     unchanged: tuple[str, ...]
 
 
-def find_definition_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
-    """Split YAML files under ``paths`` into questionnaires and playbooks."""
-    questionnaires: list[Path] = []
-    playbooks: list[Path] = []
-    for base in paths:
-        base = Path(base)
-        files = sorted(base.rglob("*.y*ml")) if base.is_dir() else [base]
-        for file in files:
-            if file.suffix not in {".yaml", ".yml"}:
-                continue
-            (playbooks if file.stem.startswith("playbook") else questionnaires).append(file)
-    return questionnaires, playbooks
-
-
 def load_into_database(paths: Iterable[str | Path]) -> LoadReport:
     """Validate every file, then store new versions in one transaction: all or nothing.
 
     Raises :class:`DefinitionError` (with every problem) when a file is invalid and
     :class:`Conflict` when a file changed under an id and version that is already stored.
     """
-    paths = list(paths)
-    problems = validate_paths(paths)
-    if problems:
-        raise DefinitionError(tuple(problems))
-    q_files, p_files = find_definition_files(paths)
-    questionnaires = [load_questionnaire(f) for f in q_files]
-    by_id = {q.id: q for q in questionnaires}
-    playbooks = [load_playbook(f, by_id.get(_playbook_target(f))) for f in p_files]
-    texts = {q.id + f"@{q.version}": Path(f).read_text(encoding="utf-8")
-             for q, f in zip(questionnaires, q_files, strict=True)}
+    loaded = load_paths(list(paths))
+    questionnaires = list(loaded.questionnaires.values())
+    playbooks = list(loaded.playbooks.values())
+    texts = {source: Path(source).read_text(encoding="utf-8")
+             for source in loaded.questionnaires}
 
     def work() -> LoadReport:
         added: list[str] = []
@@ -71,7 +45,7 @@ def load_into_database(paths: Iterable[str | Path]) -> LoadReport:
                 db.session.add(QuestionnaireVersion(
                     key=q.id, version=q.version, title=str(q.title), kind=q.kind,
                     content_hash=q.content_hash, definition=q.to_dict(),
-                    source_text=texts[f"{q.id}@{q.version}"]))
+                    source_text=texts[q.source]))
                 added.append(f"questionnaire {label}")
             elif stored.content_hash != q.content_hash:
                 raise Conflict(
@@ -82,7 +56,7 @@ def load_into_database(paths: Iterable[str | Path]) -> LoadReport:
                 unchanged.append(f"questionnaire {label}")
         for p in playbooks:
             label = f"playbook for {p.questionnaire} version {p.version}"
-            content_hash = _hash_dict(p.to_dict())
+            content_hash = p.content_hash
             stored_p = db.session.scalar(select(PlaybookVersion).where(
                 PlaybookVersion.questionnaire_key == p.questionnaire,
                 PlaybookVersion.version == p.version))
@@ -99,22 +73,6 @@ def load_into_database(paths: Iterable[str | Path]) -> LoadReport:
         return LoadReport(tuple(added), tuple(unchanged))
 
     return run_write(work)
-
-
-def _playbook_target(path: Path) -> str | None:
-    """The questionnaire id a playbook names (read cheaply from the sibling questionnaire)."""
-    sibling = path.parent / "questionnaire.yaml"
-    if sibling.exists():
-        return load_questionnaire(sibling).id
-    return None
-
-
-def _hash_dict(data: dict) -> str:
-    import hashlib
-    import json
-
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _stored_version(key: str, version: int) -> QuestionnaireVersion | None:

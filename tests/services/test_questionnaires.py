@@ -9,13 +9,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from assess.definitions import DefinitionError, load_questionnaire
+from assess.definitions import DefinitionError, load_paths, load_questionnaire
 from assess.errors import Conflict, InvalidInput
 from assess.extensions import db
 from assess.models import PlaybookVersion, QuestionnaireVersion
 from assess.services.questionnaires import (
     definition_of,
-    find_definition_files,
     latest_version,
     load_into_database,
 )
@@ -52,7 +51,9 @@ def _copy(folder: Path, *, version: int = 1, title: str | None = None,
 
 
 def test_definition_files_are_split_into_questionnaires_and_playbooks() -> None:
-    questionnaires, playbooks = find_definition_files([QUESTIONNAIRES])
+    loaded = load_paths([QUESTIONNAIRES])
+    questionnaires = [Path(source) for source in loaded.questionnaires]
+    playbooks = [Path(source) for source in loaded.playbooks]
     assert sorted(p.parent.name for p in questionnaires) == ["pmo-apo-maturity",
                                                             "transformation-readiness"]
     assert all(p.name == "questionnaire.yaml" for p in questionnaires)
