@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._groups import factorize, group_moments, group_sums
+
 __all__ = [
     "BASELINE_KINDS",
     "Baseline",
@@ -204,7 +206,7 @@ class Baseline:
 
         Notes
         -----
-        Vectorised: one ``bincount`` per moment over (team, dimension) cells, so 100,000
+        Vectorised: sums over team-contiguous rows in cache-sized blocks, so 100,000
         respondents take milliseconds. SD uses two passes (mean first) to avoid the
         cancellation of ``sum(x^2) - n mean^2``.
         """
@@ -229,33 +231,26 @@ class Baseline:
         if isinstance(min_team_n, bool) or not isinstance(min_team_n, int) or min_team_n < 1:
             raise ValueError(f"min_team_n must be an integer >= 1, got {min_team_n!r}")
         try:
-            _, codes = np.unique(labels, return_inverse=True)
+            _, codes = factorize(labels)
         except TypeError as exc:
             raise ValueError("teams must be labels of one type (all strings or all ints)") from exc
         n_teams = int(codes.max()) + 1 if codes.size else 0
-        n_dims = x.shape[1]
+        if codes.size > 1 and np.any(codes[1:] < codes[:-1]):
+            order = np.argsort(codes, kind="stable")  # the group sums want teams contiguous
+            x, codes = x[order], codes[order]
         valid = ~np.isnan(x)
-        filled = np.where(valid, x, 0.0)
-        # individual moments
-        n = valid.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = filled.sum(axis=0) / n
-            dev = np.where(valid, x - mean, 0.0)
-            var = (dev * dev).sum(axis=0) / (n - 1)
-        mean = np.where(n > 0, mean, np.nan)
-        sd = np.where(n > 1, np.sqrt(var), np.nan)
-        # team means: one bincount over team * n_dims + dimension
-        cell = (codes[:, None] * n_dims + np.arange(n_dims)).ravel()
-        size = n_teams * n_dims
-        t_n = np.bincount(cell, weights=valid.ravel(), minlength=size).reshape(n_teams, n_dims)
-        t_sum = np.bincount(cell, weights=filled.ravel(), minlength=size).reshape(n_teams, n_dims)
+        # individual moments: one group of every row (two-pass, blocked like the team sums)
+        n_f, mean_1, var_1, _ = group_moments(np.zeros(x.shape[0], dtype=np.intp), 1, x, valid)
+        n, mean = n_f[0].astype(np.int64), mean_1[0]
+        sd = np.sqrt(var_1[0])
+        t_n, t_sum = group_sums(codes, n_teams, x, valid)
         keep = t_n >= min_team_n
         with np.errstate(invalid="ignore", divide="ignore"):
             t_mean = t_sum / t_n
         dims = tuple(
             BaselineDimension(ids[j], int(n[j]), float(mean[j]), float(sd[j]),
                               t_mean[keep[:, j], j])
-            for j in range(n_dims)
+            for j in range(x.shape[1])
         )
         return cls(name=name, kind=kind, dimensions=dims)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from ._groups import BLOCK_ROWS, factorize, group_moments, group_sums
 from ._validation import as_item_matrix
 from .baseline import Baseline
 from .errors import DegenerateDataWarning, SmallSampleWarning
@@ -90,14 +91,19 @@ class _Prepared:
     apo: Float2D
     included: NDArray[np.bool_]
     straightliner: NDArray[np.bool_]
-    items: Float2D  # reverse-keyed likert items (n x K), NaN where unanswered
-    item_dim: NDArray[np.intp]  # dimension of each item column
+    answers: Float2D  # the validated answer matrix (n x columns), not copied
+    item_col: NDArray[np.intp]  # answer column of each likert item, grouped by dimension
+    item_dim: NDArray[np.intp]  # dimension of each item
     membership: Float2D  # K x D, 1 where the item belongs to the dimension
     k: NDArray[np.float64]  # items per dimension
     answered: Float2D  # n x D answered items
     dont_know: Float2D  # n x D don't-know items
     complete: NDArray[np.bool_]  # n x D: included and every item of the dimension answered
     rubric: Float2D  # n x D rubric level answers (NaN where none / no rubric)
+
+
+_SHARED_FIELDS = frozenset({"item_col", "item_dim", "membership", "k"})
+_ALL_FIELDS = tuple(f.name for f in fields(_Prepared))
 
 
 def _validate_answers(
@@ -162,28 +168,40 @@ def _required(k: NDArray[np.float64], share: float, floor: int) -> NDArray[np.fl
     return np.maximum(np.minimum(floor, k_int), need_share).astype(np.float64)
 
 
-#: Rows per block in respondent scoring: a block's working arrays stay in the CPU cache, which
-#: keeps the cost linear in the number of respondents (one pass over 100,000 x 60 answers at
-#: once ran 4x slower per row than over 10,000).
-_BLOCK_ROWS = 4096
-
-
 def _prepare(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec) -> _Prepared:
-    """Respondent-level arrays of the whole matrix, computed block by block of rows."""
-    n = values.shape[0]
-    if n <= _BLOCK_ROWS:
+    """Respondent-level arrays of the whole matrix (see :func:`_prepare_rows`)."""
+    if values.shape[0] <= BLOCK_ROWS:
         return _prepare_block(values, dk, spec)
-    parts = [
-        _prepare_block(values[i:i + _BLOCK_ROWS], dk[i:i + _BLOCK_ROWS], spec)
-        for i in range(0, n, _BLOCK_ROWS)
-    ]
-    merged = {
-        f.name: getattr(parts[0], f.name)
-        if f.name in _SHARED_FIELDS
-        else np.concatenate([getattr(p, f.name) for p in parts])
-        for f in fields(_Prepared)
-    }
-    return _Prepared(**merged)
+    return _Prepared(**_prepare_rows(values, dk, spec, _ALL_FIELDS))
+
+
+def _prepare_rows(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec,
+                  names: tuple[str, ...]) -> dict[str, Any]:
+    """The `names` fields of :class:`_Prepared` for the whole matrix, block by block of rows.
+
+    Each block's working arrays stay in the CPU cache (one pass over 100,000 x 60 answers at
+    once ran 4x slower per row than over 10,000), and its results are written into the full
+    arrays while they are still cached. Only the fields asked for are kept: every full-size
+    array is fresh memory the operating system must map, which is a cost per byte too.
+    """
+    n = values.shape[0]
+    if n <= BLOCK_ROWS:
+        part = _prepare_block(values, dk, spec)
+        return {name: getattr(part, name) for name in names}
+    out: dict[str, Any] = {}
+    for i in range(0, n, BLOCK_ROWS):
+        part = _prepare_block(values[i:i + BLOCK_ROWS], dk[i:i + BLOCK_ROWS], spec)
+        for name in names:
+            a = getattr(part, name)
+            if name in _SHARED_FIELDS:
+                out[name] = a
+            elif name == "answers":
+                out[name] = values
+            else:
+                if name not in out:
+                    out[name] = np.empty((n, *a.shape[1:]), dtype=a.dtype)
+                out[name][i:i + a.shape[0]] = a
+    return out
 
 
 def _prepare_block(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec) -> _Prepared:
@@ -262,7 +280,7 @@ def _prepare_block(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec)
     rubric[~included] = np.nan
 
     return _Prepared(
-        scores, pmo, apo, included, straightliner, items, item_dim, membership, k,
+        scores, pmo, apo, included, straightliner, values, item_col, item_dim, membership, k,
         answered, dont_know, complete, rubric,
     )
 
@@ -293,9 +311,9 @@ def respondent_scores(
     :math:`s` = ``min_answered`` and :math:`k` items in the dimension.
     """
     x, dk = _validate_answers(values, dont_know, spec)
-    p = _prepare(x, dk, spec)
-    out = RespondentScores(p.scores, p.included, p.straightliner, p.pmo, p.apo,
-                           spec.dimension_ids)
+    names = ("scores", "included", "straightliner", "pmo", "apo")
+    p = _prepare_rows(x, dk, spec, names)
+    out = RespondentScores(*(p[name] for name in names), spec.dimension_ids)
     for f in fields(out):
         v = getattr(out, f.name)
         if isinstance(v, np.ndarray):
@@ -660,51 +678,6 @@ def benjamini_hochberg(p: ArrayLike, axis: int = -1) -> Float2D:
     return np.moveaxis(out, -1, axis)
 
 
-# Rows per block in group sums: the temporaries of a block stay in the CPU cache, so the cost
-# per respondent does not grow with the campaign (one pass over 50,000 rows at once ran about
-# 1.6x slower per row than 5,000 rows did).
-_GROUP_BLOCK_ROWS = 4096
-
-
-def _team_blocks(codes: NDArray[np.intp]
-                 ) -> Iterator[tuple[int, int, NDArray[np.intp], NDArray[np.intp]]]:
-    """Blocks of whole groups of about ``_GROUP_BLOCK_ROWS`` rows of group-sorted `codes`.
-
-    Yields ``(first row, end row, segment starts within the block, group codes of the
-    segments)``: each group is one contiguous run, so its sums are one ``np.add.reduceat``
-    segment, a memory-bound pass without index arrays.
-    """
-    if not codes.size:
-        return
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    present = codes[starts]
-    # first segment of each block: the segment holding every _GROUP_BLOCK_ROWS-th row
-    firsts = np.unique(np.searchsorted(
-        starts, np.arange(0, codes.size, _GROUP_BLOCK_ROWS), side="right") - 1)
-    bounds = np.r_[firsts, starts.size]
-    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        r0 = int(starts[a])
-        r1 = int(starts[b]) if b < starts.size else int(codes.size)
-        yield r0, r1, starts[a:b] - r0, present[a:b]
-
-
-def _group_sums(codes: NDArray[np.intp], n_groups: int, data: Float2D,
-                mask: NDArray[np.bool_]) -> tuple[Float2D, Float2D]:
-    """Per group and column: count and sum of `data` where `mask` (`codes` group-sorted)."""
-    n_cols = data.shape[1]
-    count = np.zeros((n_groups, n_cols))
-    total = np.zeros((n_groups, n_cols))
-    for r0, r1, segments, groups in _team_blocks(codes):
-        m = mask[r0:r1]
-        # counted as int32 straight from the booleans: no float copy of the mask
-        count[groups] = np.add.reduceat(m, segments, axis=0, dtype=np.int32)
-        total[groups] = np.add.reduceat(np.where(m, data[r0:r1], 0.0), segments, axis=0)
-    return count, total
-
-
-_SHARED_FIELDS = frozenset({"item_dim", "membership", "k"})
-
-
 def _sorted_by_group(prep: _Prepared, codes: NDArray[np.intp]
                      ) -> tuple[_Prepared, NDArray[np.intp]]:
     """Rows reordered so that each group is contiguous (a no-op if they already are)."""
@@ -716,38 +689,6 @@ def _sorted_by_group(prep: _Prepared, codes: NDArray[np.intp]
         for f in fields(_Prepared)
     }
     return _Prepared(**rows), codes[order]
-
-
-def _group_moments(codes: NDArray[np.intp], n_groups: int, data: Float2D,
-                   mask: NDArray[np.bool_], *, absolute: bool = False
-                   ) -> tuple[Float2D, Float2D, Float2D, Float2D | None]:
-    """Count, mean and variance (ddof=1) per group and column, two-pass within each block.
-
-    With `absolute`, also the sum of absolute deviations from the group mean (for AD). Rows
-    are processed in blocks of whole groups (see `_team_blocks`), and both passes over a block
-    run while it is in the CPU cache.
-    """
-    n_cols = data.shape[1]
-    count = np.zeros((n_groups, n_cols))
-    mean = np.full((n_groups, n_cols), np.nan)
-    ss = np.zeros((n_groups, n_cols))
-    abs_sum = np.zeros((n_groups, n_cols)) if absolute else None
-    for r0, r1, segments, groups in _team_blocks(codes):
-        m = mask[r0:r1]
-        d = np.where(m, data[r0:r1], 0.0)
-        c = np.add.reduceat(m, segments, axis=0, dtype=np.int32).astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mu = np.add.reduceat(d, segments, axis=0) / c
-        count[groups] = c
-        mean[groups] = np.where(c > 0, mu, np.nan)
-        local = np.repeat(np.arange(groups.size), np.diff(np.r_[segments, r1 - r0]))
-        dev = np.where(m, d - mu[local], 0.0)
-        ss[groups] = np.add.reduceat(dev * dev, segments, axis=0)
-        if abs_sum is not None:
-            abs_sum[groups] = np.add.reduceat(np.abs(dev), segments, axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var = np.where(count > 1, ss / (count - 1), np.nan)
-    return count, mean, var, abs_sum
 
 
 def _welch(m1: Float2D, v1: Float2D, n1: Float2D, m2: Float2D, v2: Float2D, n2: Float2D
@@ -790,7 +731,7 @@ def _score_groups(
         return np.bincount(codes, weights=flag, minlength=n_groups).astype(np.int64)
 
     valid = ~np.isnan(prep.scores)
-    n_f, mean, var, _ = _group_moments(codes, n_groups, prep.scores, valid)
+    n_f, mean, var, _ = group_moments(codes, n_groups, prep.scores, valid)
     n = n_f.astype(np.int64)
     sd = np.sqrt(var)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -801,15 +742,17 @@ def _score_groups(
     pomp = (mean - spec.scale_min) / span * 100.0
 
     inc2 = np.broadcast_to(inc[:, None], prep.answered.shape)
-    _, dk_sum = _group_sums(codes, n_groups, prep.dont_know, inc2)
-    _, ans_sum = _group_sums(codes, n_groups, prep.answered, inc2)
+    _, dk_sum = group_sums(codes, n_groups, prep.dont_know, inc2)
+    _, ans_sum = group_sums(codes, n_groups, prep.answered, inc2)
     with np.errstate(invalid="ignore", divide="ignore"):
         dk_rate = np.where(dk_sum + ans_sum > 0, dk_sum / (dk_sum + ans_sum), np.nan)
 
     # Agreement on complete rows only (as multilevel::rwg.j), every item of the dimension.
-    item_complete = prep.complete[:, prep.item_dim]
-    nc_item, _, var_item, absdev_sum = _group_moments(codes, n_groups, prep.items,
-                                                      item_complete, absolute=True)
+    # Raw answers serve: variance and absolute deviations do not change with reverse keying.
+    nc_item, _, var_item, absdev_sum = group_moments(
+        codes, n_groups, prep.answers, prep.complete, absolute=True,
+        columns=prep.item_col, mask_columns=prep.item_dim,
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         ad_item = absdev_sum / nc_item
     per_dim = prep.membership / prep.k  # K x D averaging matrix
@@ -829,9 +772,9 @@ def _score_groups(
 
     # Orientation indices: POMP of the group mean of the PMO / APO sub-scores.
     vp = ~np.isnan(prep.pmo)
-    n_pmo, pmo_sum = _group_sums(codes, n_groups, prep.pmo, vp)
+    n_pmo, pmo_sum = group_sums(codes, n_groups, prep.pmo, vp)
     va = ~np.isnan(prep.apo)
-    n_apo, apo_sum = _group_sums(codes, n_groups, prep.apo, va)
+    n_apo, apo_sum = group_sums(codes, n_groups, prep.apo, va)
     with np.errstate(invalid="ignore", divide="ignore"):
         pmo_index = (pmo_sum / n_pmo - spec.scale_min) / span * 100.0
         apo_index = (apo_sum / n_apo - spec.scale_min) / span * 100.0
@@ -1037,7 +980,7 @@ def _labels_and_codes(labels_in: ArrayLike, n_rows: int, name: str,
     if arr.dtype.kind == "f":
         raise ValueError(f"{name} must hold strings or integers, got floats")
     try:
-        uniq, codes = np.unique(arr, return_inverse=True)
+        uniq, codes = factorize(arr)
     except TypeError as exc:
         raise ValueError(f"{name} must be labels of one type (all strings or all ints)") from exc
     labels = tuple(v.item() if isinstance(v, np.generic) else v for v in uniq)
