@@ -29,13 +29,18 @@ __all__ = [
 ]
 
 
-def as_float_array(values: ArrayLike, name: str) -> NDArray[np.float64]:
-    """Return `values` as a float array of any shape, NaN allowed, infinity rejected."""
+def as_float_array(values: ArrayLike, name: str, *, check_infinite: bool = True
+                   ) -> NDArray[np.float64]:
+    """Return `values` as a float array of any shape, NaN allowed, infinity rejected.
+
+    With ``check_infinite=False`` the caller checks for infinity itself (campaign scoring does
+    it block by block, while each block is in the CPU cache).
+    """
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be numeric (NaN for missing values)") from exc
-    if np.isinf(arr).any():
+    if check_infinite and np.isinf(arr).any():
         raise ValueError(f"{name} must not contain infinite values (use NaN for missing)")
     return arr
 
@@ -48,7 +53,8 @@ def as_vector(values: ArrayLike, name: str) -> NDArray[np.float64]:
     return arr
 
 
-def as_item_matrix(items: ArrayLike, name: str = "items") -> NDArray[np.float64]:
+def as_item_matrix(items: ArrayLike, name: str = "items", *, check_infinite: bool = True
+                   ) -> NDArray[np.float64]:
     """Return `items` as a 2-D float array, rows = respondents, columns = items.
 
     Raises
@@ -56,7 +62,7 @@ def as_item_matrix(items: ArrayLike, name: str = "items") -> NDArray[np.float64]
     ValueError
         If `items` is not numeric, not two-dimensional, or contains an infinite value.
     """
-    arr = as_float_array(items, name)
+    arr = as_float_array(items, name, check_infinite=check_infinite)
     if arr.ndim != 2:
         raise ValueError(
             f"{name} must be a 2-D array (rows = respondents, columns = items), "

@@ -109,55 +109,63 @@ _ALL_FIELDS = tuple(f.name for f in fields(_Prepared))
 def _validate_answers(
     values: ArrayLike, dont_know: ArrayLike | None, spec: InstrumentSpec
 ) -> tuple[Float2D, NDArray[np.bool_]]:
+    """Check the types and shapes of the answers; the values are checked by `_check_values`."""
     if not isinstance(spec, InstrumentSpec):
         raise ValueError(f"spec must be an InstrumentSpec, got {type(spec).__name__}")
-    x = as_item_matrix(values, "values")
+    x = as_item_matrix(values, "values", check_infinite=False)
     spec.check_columns(x.shape[1])
     if dont_know is None:
-        dk = np.zeros(x.shape, dtype=bool)
-    else:
-        dk_arr = np.asarray(dont_know)
-        if dk_arr.shape != x.shape:
-            raise ValueError(
-                f"dont_know must be a boolean matrix of the same shape as values {x.shape}, "
-                f"got shape {dk_arr.shape}"
-            )
-        if dk_arr.dtype != bool:
-            if not np.isin(dk_arr, (0, 1)).all():
-                raise ValueError("dont_know must be a boolean matrix (True = don't know)")
-            dk_arr = dk_arr.astype(bool)
-        dk = dk_arr
-        if dk.any() and not spec.dont_know:
-            raise ValueError("dont_know has True entries but the instrument offers no don't know")
-        # only the (few) don't-know cells are looked at, not a full-size temporary
-        if not np.isnan(x[dk]).all():
-            r, c = np.argwhere(dk & ~np.isnan(x))[0]
-            raise ValueError(
-                f"values must be NaN where dont_know is True (row {r}, column {c} has both)"
-            )
-    # fmin/fmax skip NaN without a pass to drop it (and without nanmin's all-NaN warning);
-    # per column over the whole matrix, then the likert columns picked (no gathered copy).
-    # They have no identity, so an empty campaign (no responses yet) skips the check.
-    likert_cols = list(spec.likert_columns)
-    checked = x.shape[0] > 0 and bool(likert_cols)
-    if checked:
-        lo = np.fmin.reduce(np.fmin.reduce(x, axis=0)[likert_cols])
-        hi = np.fmax.reduce(np.fmax.reduce(x, axis=0)[likert_cols])
-    if checked and (lo < spec.scale_min or hi > spec.scale_max):
+        return x, np.zeros(x.shape, dtype=bool)
+    dk = np.asarray(dont_know)
+    if dk.shape != x.shape:
         raise ValueError(
-            f"values of likert columns must lie within the scale "
-            f"[{spec.scale_min}, {spec.scale_max}], got values from {lo:g} to {hi:g}"
+            f"dont_know must be a boolean matrix of the same shape as values {x.shape}, "
+            f"got shape {dk.shape}"
         )
+    if dk.dtype != bool:
+        if not np.isin(dk, (0, 1)).all():
+            raise ValueError("dont_know must be a boolean matrix (True = don't know)")
+        dk = dk.astype(bool)
+    if not spec.dont_know and dk.any():
+        raise ValueError("dont_know has True entries but the instrument offers no don't know")
+    return x, dk
+
+
+def _check_values(x: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec, row0: int) -> None:
+    """Check the answer values of one block of rows (row numbers in messages count from 0).
+
+    Called block by block just before the block is scored, so that it reads the block while
+    it is in the CPU cache rather than making passes of its own over the whole matrix.
+    """
+    if np.isinf(x).any():
+        raise ValueError("values must not contain infinite values (use NaN for missing)")
+    if dk.any() and not np.isnan(x[dk]).all():
+        r, c = np.argwhere(dk & ~np.isnan(x))[0]
+        raise ValueError(
+            f"values must be NaN where dont_know is True (row {row0 + r}, column {c} has both)"
+        )
+    likert = list(spec.likert_columns)
+    if x.shape[0] and likert:
+        # fmin/fmax skip NaN without a pass to drop it (and without nanmin's all-NaN warning)
+        lo = np.fmin.reduce(np.fmin.reduce(x, axis=0)[likert])
+        hi = np.fmax.reduce(np.fmax.reduce(x, axis=0)[likert])
+        if lo < spec.scale_min or hi > spec.scale_max:
+            lik = x[:, likert]
+            r, c = np.argwhere((lik < spec.scale_min) | (lik > spec.scale_max))[0]
+            raise ValueError(
+                f"values of likert columns must lie within the scale "
+                f"[{spec.scale_min:g}, {spec.scale_max:g}], got {lik[r, c]:g} "
+                f"(row {row0 + r}, column {likert[c]})"
+            )
     if spec.rubric_columns:
         rub = x[:, list(spec.rubric_columns)]
-        rub = rub[~np.isnan(rub)]
-        if rub.size and (
-            np.any(rub != np.round(rub)) or rub.min() < 1 or rub.max() > spec.n_levels
+        given = rub[~np.isnan(rub)]
+        if given.size and (
+            np.any(given != np.round(given)) or given.min() < 1 or given.max() > spec.n_levels
         ):
             raise ValueError(
                 f"values of rubric columns must be whole level numbers 1..{spec.n_levels}"
             )
-    return x, dk
 
 
 def _required(k: NDArray[np.float64], share: float, floor: int) -> NDArray[np.float64]:
@@ -171,6 +179,7 @@ def _required(k: NDArray[np.float64], share: float, floor: int) -> NDArray[np.fl
 def _prepare(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec) -> _Prepared:
     """Respondent-level arrays of the whole matrix (see :func:`_prepare_rows`)."""
     if values.shape[0] <= BLOCK_ROWS:
+        _check_values(values, dk, spec, 0)
         return _prepare_block(values, dk, spec)
     return _Prepared(**_prepare_rows(values, dk, spec, _ALL_FIELDS))
 
@@ -186,11 +195,14 @@ def _prepare_rows(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec,
     """
     n = values.shape[0]
     if n <= BLOCK_ROWS:
+        _check_values(values, dk, spec, 0)
         part = _prepare_block(values, dk, spec)
         return {name: getattr(part, name) for name in names}
     out: dict[str, Any] = {}
     for i in range(0, n, BLOCK_ROWS):
-        part = _prepare_block(values[i:i + BLOCK_ROWS], dk[i:i + BLOCK_ROWS], spec)
+        block, block_dk = values[i:i + BLOCK_ROWS], dk[i:i + BLOCK_ROWS]
+        _check_values(block, block_dk, spec, i)
+        part = _prepare_block(block, block_dk, spec)
         for name in names:
             a = getattr(part, name)
             if name in _SHARED_FIELDS:

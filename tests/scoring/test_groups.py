@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from assess.scoring import ScoringWarning, score_campaign
+from assess.scoring import ScoringWarning, respondent_scores, score_campaign
 from assess.scoring import _groups as groups_module
 from assess.scoring import campaign as campaign_module
 from assess.scoring._groups import blocks, factorize, group_moments, group_sums
@@ -188,3 +188,34 @@ def _same(a, b) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return (np.isnan(a) and np.isnan(b)) or a == pytest.approx(b, rel=1e-12, abs=1e-14)
     return a == b
+
+
+# --- values are checked block by block, with the row of the whole matrix ------------------------
+@pytest.mark.parametrize(
+    ("row", "column", "value", "message"),
+    [
+        (45, 2, 7.0, r"within the scale \[1, 5\], got 7 \(row 45, column 2\)"),
+        (3, 0, 0.0, r"within the scale \[1, 5\], got 0 \(row 3, column 0\)"),
+        (61, 4, np.inf, "must not contain infinite values"),
+        (50, 15, 2.5, "rubric columns must be whole level numbers 1..5"),
+    ],
+)
+def test_bad_values_in_a_later_block_are_refused(small_blocks, row, column, value, message):
+    values, dk, teams, spec, _ = _campaign(3)
+    values = values.copy()
+    values[row, column] = value
+    dk = dk.copy()
+    dk[row, column] = False
+    for call in (lambda: score_campaign(values, dk, teams, spec),
+                 lambda: respondent_scores(values, dk, spec)):
+        with pytest.raises(ValueError, match=message):
+            call()
+
+
+def test_dont_know_with_a_value_names_its_row(small_blocks):
+    values, dk, teams, spec, _ = _campaign(4)
+    values, dk = values.copy(), dk.copy()
+    dk[70, 1] = True
+    values[70, 1] = 3.0
+    with pytest.raises(ValueError, match=r"row 70, column 1 has both"):
+        score_campaign(values, dk, teams, spec)
