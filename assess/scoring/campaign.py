@@ -178,9 +178,6 @@ def _required(k: NDArray[np.float64], share: float, floor: int) -> NDArray[np.fl
 
 def _prepare(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec) -> _Prepared:
     """Respondent-level arrays of the whole matrix (see :func:`_prepare_rows`)."""
-    if values.shape[0] <= BLOCK_ROWS:
-        _check_values(values, dk, spec, 0)
-        return _prepare_block(values, dk, spec)
     return _Prepared(**_prepare_rows(values, dk, spec, _ALL_FIELDS))
 
 
