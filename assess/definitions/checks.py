@@ -22,6 +22,7 @@ KEY_ID = re.compile(r"[a-z][a-z0-9_-]*")
 DOTTED_ID = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 MAX_ID_LENGTH = 64
+MAX_VERSION = 2**31 - 1  # versions are stored in 32-bit integer columns
 
 ID_RULES = {
     QUESTIONNAIRE_ID: "lowercase letters, digits and single '-', starting with a letter",
@@ -30,7 +31,8 @@ ID_RULES = {
 }
 
 # Text length limits in characters, per language.
-SHORT_TEXT = 200  # titles, labels, levels, roles
+SHORT_TEXT = 200  # titles, labels, levels
+ROLE_TEXT = 100  # respondent roles: a response stores its role in a 100-character column
 LONG_TEXT = 2000  # item texts, help, anchors, focus statements, playbook prose
 DESCRIPTION_TEXT = 10000  # descriptions
 

@@ -10,6 +10,7 @@ from .checks import (
     DOTTED_ID,
     KEY_ID,
     LONG_TEXT,
+    MAX_VERSION,
     QUESTIONNAIRE_ID,
     SHORT_TEXT,
     Checker,
@@ -83,7 +84,7 @@ def build_playbook(
     language = chk.language(f.get("language"), "language") if "language" in f else "en"
     lang = language or "en"
     questionnaire_id = chk.identifier(f.get("questionnaire"), "questionnaire", QUESTIONNAIRE_ID)
-    version = chk.integer(f.get("version"), "version", minimum=1)
+    version = chk.integer(f.get("version"), "version", minimum=1, maximum=MAX_VERSION)
     if questionnaire is not None:
         _match_questionnaire(chk, f, questionnaire, questionnaire_id, version, language)
     level_count = (

@@ -9,7 +9,9 @@ from .checks import (
     DOTTED_ID,
     KEY_ID,
     LONG_TEXT,
+    MAX_VERSION,
     QUESTIONNAIRE_ID,
+    ROLE_TEXT,
     SHORT_TEXT,
     Checker,
     child,
@@ -109,7 +111,7 @@ def build_questionnaire(root: Node, chk: Checker, source: str) -> Questionnaire 
     # the rest of the report stays useful.
     lang = language or _raw_or_default(f.get("language"))
     questionnaire_id = chk.identifier(f.get("id"), "id", QUESTIONNAIRE_ID)
-    version = chk.integer(f.get("version"), "version", minimum=1)
+    version = chk.integer(f.get("version"), "version", minimum=1, maximum=MAX_VERSION)
     title = chk.text(f.get("title"), "title", lang, SHORT_TEXT)
     description = chk.text(f.get("description"), "description", lang, DESCRIPTION_TEXT)
     kind = chk.choice(f.get("kind"), "kind", KINDS)
@@ -117,7 +119,7 @@ def build_questionnaire(root: Node, chk: Checker, source: str) -> Questionnaire 
     declared, scales = _scales(chk, f.get("scales"), lang)
     levels = _levels(chk, f, kind, lang, root)
     rubric_quorum = chk.number(f.get("rubric_quorum"), "rubric_quorum", 0.5, 1.0)
-    roles = chk.text_list(f.get("roles"), "roles", lang, SHORT_TEXT, what="roles")
+    roles = chk.text_list(f.get("roles"), "roles", lang, ROLE_TEXT, what="roles")
     anonymity = _anonymity(chk, f.get("anonymity"))
 
     ctx = _Context(chk, lang, kind, declared, scales, levels, "levels" in f)
