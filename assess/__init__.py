@@ -33,11 +33,18 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         template_folder=_templates_dir(),
     )
     load_config(app, test_config)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    from .converters import RowIdConverter
+
+    app.url_map.converters["id"] = RowIdConverter
 
 
 def _templates_dir() -> str:

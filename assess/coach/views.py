@@ -24,7 +24,7 @@ def home():  # type: ignore[no-untyped-def]
     return render_template("coach/home.html", organisations=overview, link_form=LinkActionForm())
 
 
-@bp.post("/coach/campaigns/<int:campaign_id>/teams/<int:team_id>/link")
+@bp.post("/coach/campaigns/<id:campaign_id>/teams/<id:team_id>/link")
 @login_required
 def manage_link(campaign_id: int, team_id: int):  # type: ignore[no-untyped-def]
     """Regenerate or revoke a team's link (the old link stops working either way)."""

@@ -86,3 +86,32 @@ def test_anonymous_and_get_requests_change_nothing(demo_app) -> None:
     assert _wave2(demo_app)[2] == url
     with demo_app.app_context():
         db.session.remove()
+
+
+def test_ids_out_of_the_database_range_are_not_found(demo_app) -> None:
+    """Ids beyond 32 bits, zero, negative or not numbers: 404, never a database error."""
+    client = demo_app.test_client()
+    _login_demo(demo_app, client)
+    campaign_id, team_id, url = _wave2(demo_app)
+    for bad_campaign, bad_team in [
+        ("9223372036854775808", team_id),
+        ("2147483648", team_id),
+        (campaign_id, "99999999999999999999999999"),
+        ("0", team_id),
+        ("-1", team_id),
+        (f"{campaign_id}.0", team_id),
+        ("１", team_id),  # a full-width digit
+    ]:
+        response = client.post(f"/coach/campaigns/{bad_campaign}/teams/{bad_team}/link",
+                               data={"action": "revoke"})
+        assert response.status_code == 404, (bad_campaign, bad_team)
+    assert _wave2(demo_app)[2] == url  # nothing was revoked
+
+
+def test_the_largest_id_is_looked_up_and_not_found(demo_app) -> None:
+    client = demo_app.test_client()
+    _login_demo(demo_app, client)
+    _, team_id, _ = _wave2(demo_app)
+    response = client.post(f"/coach/campaigns/2147483647/teams/{team_id}/link",
+                           data={"action": "revoke"})
+    assert response.status_code == 404
