@@ -17,6 +17,7 @@ import csv
 import io
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -356,6 +357,19 @@ class Baseline:
         return cls(name=data["name"], kind=data["kind"], dimensions=tuple(dims))
 
 
+#: A plain decimal number in ASCII: ``3``, ``-2.5``, ``.5``, ``4e0``. Python's ``float`` also takes
+#: other scripts' digits (``"٣"``, ``"３"``), ``"1_0"`` and ``"nan"``/``"inf"``; an imported score
+#: should be what a person reading the file sees.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def parse_decimal(text: str) -> float | None:
+    """The number a CSV cell holds, or None when it is not a plain decimal number."""
+    if not _DECIMAL.fullmatch(text):
+        return None
+    return float(text)
+
+
 def baseline_from_csv(
     text: str,
     *,
@@ -434,12 +448,11 @@ def baseline_from_csv(
             if not cell:
                 values.append(math.nan)
                 continue
-            try:
-                v = float(cell)
-            except ValueError:
+            v = parse_decimal(cell)
+            if v is None:
                 raise ValueError(
                     f"line {line}: {col!r} must be a number or empty, got {cell!r}"
-                ) from None
+                )
             if not math.isfinite(v):
                 raise ValueError(f"line {line}: {col!r} must be a finite number, got {cell!r}")
             if scale is not None and not lo <= v <= hi:

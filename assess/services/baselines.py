@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-import math
+import stat
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import BaselineRecord, Campaign, Organisation, QuestionnaireVersion
 from ..scoring import Baseline, ScoringWarning, baseline_from_csv
+from ..scoring.baseline import parse_decimal
 from .questionnaires import definition_of
 from .scoring import instrument_spec, score
 
@@ -115,16 +117,8 @@ def import_csv(path: str | Path, questionnaire_key: str, name: str,
                organisation: Organisation | None) -> BaselineRecord:
     """Import respondent-level dimension scores from a CSV file (all or nothing)."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise InvalidInput(f"{path}: cannot read the file ({error.strerror})") from error
-    if size > MAX_IMPORT_BYTES:
-        raise InvalidInput(f"{path}: {size} bytes; at most {MAX_IMPORT_BYTES} are accepted")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{path}: not UTF-8 text ({error.reason})") from error
+    check_name(name)
+    text = _read_limited(path)
     problem = _unsafe_cell(text)
     if problem:
         raise InvalidInput(f"{path}: {problem}")
@@ -142,6 +136,51 @@ def import_csv(path: str | Path, questionnaire_key: str, name: str,
         raise InvalidInput(f"{path}: line 1: unknown dimension ids {unknown} for questionnaire "
                            f"'{questionnaire_key}' (expected some of {sorted(known)})")
     return _store(baseline, organisation.id if organisation else None, questionnaire_key)
+
+
+def _read_limited(path: Path) -> str:
+    """The UTF-8 text of a regular file of at most MAX_IMPORT_BYTES, read with that bound.
+
+    The size is checked before reading and the read itself is bounded, because a special file
+    (a FIFO, ``/dev/zero``) reports size 0 and never ends.
+    """
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read the file ({error.strerror})") from error
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{path}: not a regular file")
+    if info.st_size > MAX_IMPORT_BYTES:
+        raise InvalidInput(f"{path}: {info.st_size} bytes; at most {MAX_IMPORT_BYTES} are "
+                           f"accepted")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read the file ({error.strerror})") from error
+    if len(data) > MAX_IMPORT_BYTES:  # the file grew after the size check
+        raise InvalidInput(f"{path}: more than {MAX_IMPORT_BYTES} bytes; at most "
+                           f"{MAX_IMPORT_BYTES} are accepted")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path}: not UTF-8 text ({error.reason})") from error
+
+
+#: Longest baseline name (the column's size).
+MAX_NAME_LENGTH = 200
+
+
+def check_name(name: str) -> None:
+    """Refuse a baseline name that is empty, too long for its column, or holds control
+    characters (it is shown in coach pages, reports and the CLI's listings)."""
+    if not name or not name.strip():
+        raise InvalidInput("the baseline name is empty; give a name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"the baseline name is {len(name)} characters long; at most "
+                           f"{MAX_NAME_LENGTH} are allowed (give a shorter name)")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise InvalidInput("the baseline name contains control characters")
 
 
 #: First characters that make a spreadsheet run a cell as a formula (CSV injection).
@@ -165,10 +204,7 @@ def _unsafe_cell(text: str) -> str | None:
 
 def _negative_number(cell: str) -> bool:
     # "-2.5" is a number (refused later if it lies outside the scale), "-2+3" is a formula.
-    try:
-        return cell.startswith("-") and math.isfinite(float(cell))
-    except ValueError:
-        return False
+    return cell.startswith("-") and parse_decimal(cell) is not None
 
 
 def usability(record: BaselineRecord) -> str | None:
@@ -199,6 +235,7 @@ def _latest(key: str) -> QuestionnaireVersion:
 
 def _store(baseline: Baseline, organisation_id: int | None, questionnaire_key: str, *,
            source_campaign_id: int | None = None) -> BaselineRecord:
+    check_name(baseline.name)
     n_respondents = max((d.n for d in baseline.dimensions), default=0)
     n_teams = max((d.team_count for d in baseline.dimensions), default=0)
 

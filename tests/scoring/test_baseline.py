@@ -153,7 +153,15 @@ def test_csv_import():
         ("team,a\nx,1\ny,1,2\n", "line 3: expected 2 fields"),
         ("team,a\nx,1\n,2\n", "line 3: the team label is empty"),
         ("team,a\nx,abc\n", "line 2: 'a' must be a number or empty, got 'abc'"),
-        ("team,a\nx,inf\n", "line 2: 'a' must be a finite number"),
+        ("team,a\nx,inf\n", "line 2: 'a' must be a number or empty, got 'inf'"),
+        ("team,a\nx,nan\n", "line 2: 'a' must be a number or empty, got 'nan'"),
+        ("team,a\nx,1e999\n", "line 2: 'a' must be a finite number, got '1e999'"),
+        # other scripts' digits, digit separators and hex are not plain decimal numbers
+        ("team,a\nx,\u0663\n", "line 2: 'a' must be a number or empty, got '\u0663'"),
+        ("team,a\nx,\uff13\n", "line 2: 'a' must be a number or empty, got '\uff13'"),
+        ("team,a\nx,1_0\n", "line 2: 'a' must be a number or empty, got '1_0'"),
+        ("team,a\nx,0x3\n", "line 2: 'a' must be a number or empty, got '0x3'"),
+        ("team,a\nx,3.0.1\n", "line 2: 'a' must be a number or empty, got '3.0.1'"),
         ("team,a\nx,9\n", r"line 2: 'a' = 9 lies outside the scale \[1, 5\]"),
     ],
 )

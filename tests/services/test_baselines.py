@@ -4,6 +4,7 @@ imported from CSV; stored as aggregates; refused cleanly when the input is wrong
 from __future__ import annotations
 
 import math
+import os
 import secrets
 import warnings
 from collections.abc import Iterator, Sequence
@@ -291,8 +292,18 @@ BAD_FILES = [
                  r"line 3: 'standards' = 5.5 lies outside the scale \[1, 5\]", id="above-scale"),
     pytest.param("team,standards\nA,0\n", r"line 2: 'standards' = 0 lies outside the scale",
                  id="below-scale"),
-    pytest.param("team,standards\nA,nan\n", r"line 2: 'standards' must be a finite number",
-                 id="nan"),
+    pytest.param("team,standards\nA,nan\n",
+                 r"line 2: 'standards' must be a number or empty, got 'nan'", id="nan"),
+    pytest.param("team,standards\nA,1e999\n", r"line 2: 'standards' must be a finite number",
+                 id="overflow"),
+    pytest.param("team,standards\nA,\uff13\n", r"line 2: 'standards' must be a number or empty",
+                 id="full-width-digit"),
+    pytest.param("team,standards\nA,\u0663\n", r"line 2: 'standards' must be a number or empty",
+                 id="arabic-indic-digit"),
+    pytest.param("team,standards\nA,3_0\n", r"line 2: 'standards' must be a number or empty",
+                 id="digit-separator"),
+    pytest.param("team,standards\nA,-\uff12\n", r"line 2: .*looks like a spreadsheet formula",
+                 id="minus-full-width"),
     pytest.param("team,standards\nA,=3\n", r"line 2: .*'=3'", id="formula-score"),
     pytest.param("team,standards\nA,3\nB,+4\n", r"line 3: .*'\+4'", id="plus-score"),
     pytest.param("team,standards\nA,3\n=HYPERLINK(\"http://x\"),3\n",
@@ -345,6 +356,46 @@ def test_oversized_non_utf8_and_missing_files_are_refused(ctx: Flask, tmp_path: 
     with pytest.raises(InvalidInput, match="questionnaire 'no-such' is not loaded"):
         baselines.import_csv(good, "no-such", "Unknown questionnaire", None)
     assert stored() == before
+
+
+def test_special_files_are_refused_without_reading_forever(ctx: Flask, tmp_path: Path):
+    """A FIFO or a device reports size 0; the import refuses it instead of blocking on it."""
+    before = stored()
+    fifo = tmp_path / "scores.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(InvalidInput, match="not a regular file"):
+        baselines.import_csv(fifo, MATURITY, "Fifo", None)
+    with pytest.raises(InvalidInput, match="not a regular file"):
+        baselines.import_csv("/dev/zero", MATURITY, "Zero", None)
+    with pytest.raises(InvalidInput, match="not a regular file"):
+        baselines.import_csv(tmp_path, MATURITY, "A folder", None)
+    assert stored() == before
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("x" * 201, "the baseline name is 201 characters long; at most 200"),
+        ("", "the baseline name is empty"),
+        ("   ", "the baseline name is empty"),
+        ("Norms\nDROP", "control characters"),
+        ("Norms\u202e", "control characters"),  # right-to-left override
+    ],
+)
+def test_bad_baseline_names_are_refused(ctx: Flask, tmp_path: Path, name: str, message: str):
+    path = tmp_path / "norms.csv"
+    path.write_text(_rows(6, 6), encoding="utf-8")
+    before = stored()
+    with pytest.raises(InvalidInput, match=message):
+        baselines.import_csv(path, MATURITY, name, None)
+    assert stored() == before
+
+
+def test_a_name_of_exactly_200_characters_is_stored(ctx: Flask, tmp_path: Path):
+    path = tmp_path / "norms.csv"
+    path.write_text(_rows(6, 6), encoding="utf-8")
+    record = baselines.import_csv(path, MATURITY, "N" * 200, None)
+    assert record.name == "N" * 200
 
 
 def test_import_refuses_a_duplicate_name(ctx: Flask, tmp_path: Path):
