@@ -46,6 +46,9 @@ class LoadedDefinitions:
 
     questionnaires: dict[str, Questionnaire]
     playbooks: dict[str, Playbook]
+    #: The text of every file read, exactly as validated (stored with a questionnaire version,
+    #: so that what is kept is what was checked: the file is not read a second time).
+    texts: dict[str, str]
 
 
 def validate_paths(paths: Iterable[PathLike]) -> list[Problem]:
@@ -76,11 +79,15 @@ def _collect(paths: Iterable[PathLike]) -> tuple[list[Problem], LoadedDefinition
         paths = [paths]
     problems: list[Problem] = []
     trees: dict[str, ReadResult] = {}
+    texts: dict[str, str] = {}
     for source in _files(paths, problems):
         try:
-            trees[source] = read_tree(read_file(source), source)
+            data = read_file(source)
+            trees[source] = read_tree(data, source)
         except DefinitionError as error:
             problems.extend(error.problems)
+            continue
+        texts[source] = data.decode("utf-8-sig")  # read_tree has refused anything else
 
     questionnaires: dict[str, Questionnaire] = {}
     questionnaire_files: dict[str, list[str]] = {}
@@ -109,7 +116,7 @@ def _collect(paths: Iterable[PathLike]) -> tuple[list[Problem], LoadedDefinition
     problems.extend(
         _duplicates({s: (p.questionnaire, p.version) for s, p in playbooks.items()}, "playbook")
     )
-    return problems, LoadedDefinitions(questionnaires, playbooks)
+    return problems, LoadedDefinitions(questionnaires, playbooks, texts)
 
 
 def _partner(candidates: list[str]) -> str | None:

@@ -32,8 +32,7 @@ def load_into_database(paths: Iterable[str | Path]) -> LoadReport:
     loaded = load_paths(list(paths))
     questionnaires = list(loaded.questionnaires.values())
     playbooks = list(loaded.playbooks.values())
-    texts = {source: Path(source).read_text(encoding="utf-8")
-             for source in loaded.questionnaires}
+    texts = loaded.texts
 
     def work() -> LoadReport:
         added: list[str] = []

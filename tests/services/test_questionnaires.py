@@ -88,6 +88,22 @@ def test_a_stored_version_reads_back_as_the_file(ctx: Flask) -> None:
     assert definition_of(stored) is frozen  # read once, then cached
 
 
+def test_the_stored_text_is_the_text_that_was_validated(ctx: Flask, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file is read once: a file changed (or made unreadable) after validation cannot
+    slip into the database as a version's source text."""
+    path = _copy(tmp_path / "r")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # a byte-order mark is not content
+    expected = path.read_text(encoding="utf-8-sig")
+
+    def read_again(self: Path, *args: object, **kwargs: object) -> str:
+        raise AssertionError(f"{self} was read a second time")
+
+    monkeypatch.setattr(Path, "read_text", read_again)
+    load_into_database([tmp_path / "r"])
+    assert latest_version("transformation-readiness").source_text == expected
+
+
 def test_changed_content_under_a_stored_version_is_a_conflict(ctx: Flask,
                                                               tmp_path: Path) -> None:
     _copy(tmp_path / "r")
