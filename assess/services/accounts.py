@@ -107,7 +107,10 @@ def authenticate(email: str, password: str) -> LoginOutcome:
     if user is None:
         verify_password(_DUMMY_HASH, password)  # the same time as a real check
         return LoginOutcome(None, GENERIC_FAILURE)
-    if not user.is_enabled or not verify_password(user.password_hash, password):
+    # The password is checked for a disabled account too: answering it without the hash would
+    # be faster, which tells disabled accounts apart.
+    password_ok = verify_password(user.password_hash, password)
+    if not (user.is_enabled and password_ok):
         return LoginOutcome(None, GENERIC_FAILURE)
     ratelimit.clear(key)
     user_id = user.id

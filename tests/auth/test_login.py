@@ -148,6 +148,32 @@ def test_disabled_account_cannot_sign_in(app: Flask, auth: AuthActions,
     assert GENERIC_FAILURE in text(response)
 
 
+@pytest.mark.parametrize("password", [PASSWORD, "wrong password!"])
+def test_every_sign_in_costs_one_password_check(app: Flask, auth: AuthActions,
+                                                coach: dict[str, str],
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                password: str) -> None:
+    """Unknown, disabled and enabled accounts all pay one Argon2 check, so the time an
+    answer takes does not tell them apart."""
+    from assess.services import accounts
+
+    calls: list[str] = []
+    real = accounts.verify_password
+
+    def counted(stored_hash: str, given: str) -> bool:
+        calls.append(stored_hash)
+        return real(stored_hash, given)
+
+    monkeypatch.setattr(accounts, "verify_password", counted)
+    auth.login("nobody@example.org", password)
+    with app.app_context():
+        db.session.execute(update(User).values(is_enabled=False))
+        db.session.commit()
+    auth.login(EMAIL, password)
+    assert len(calls) == 2
+    assert all(h.startswith("$argon2id$") for h in calls)
+
+
 def test_password_is_stored_hashed(app: Flask, coach: dict[str, str]) -> None:
     with app.app_context():
         stored = db.session.scalar(select(User.password_hash))
