@@ -73,12 +73,33 @@ def load_config(app: Flask, test_config: dict[str, object] | None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
+    _check_secret_key(app.config["SECRET_KEY"])
     # Secure cookies follow the scheme unless configured explicitly (None means "not set":
     # Flask's own default of False would otherwise hide that nothing was configured).
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
     for name in _BOOL_SETTINGS:
         if app.config.get(name) is None:
             app.config[name] = https
+
+
+#: Shortest configured secret key. It signs sessions and CSRF tokens and derives team-link
+#: tokens and resume-code hashes, so a short one would make them guessable offline.
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _check_secret_key(key: object) -> None:
+    if isinstance(key, bytes):
+        length = len(key)
+    elif isinstance(key, str):
+        length = len(key.encode("utf-8"))
+    else:
+        raise RuntimeError(f"SECRET_KEY must be text, got {type(key).__name__}")
+    if length < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError(
+            f"SECRET_KEY is {length} bytes long; use at least {MIN_SECRET_KEY_LENGTH} random "
+            f"characters, or leave it unset and Assess keeps a generated one in the instance "
+            f"folder"
+        )
 
 
 def _from_assess_env(app: Flask) -> None:

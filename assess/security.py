@@ -77,4 +77,8 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static":
+            # Pages carry answers, team links and resume codes: no copy in any cache (a shared
+            # computer's browser cache, a proxy). Static files keep their normal caching.
+            headers.setdefault("Cache-Control", "no-store")
         return response

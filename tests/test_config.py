@@ -75,6 +75,20 @@ def test_secret_key_from_the_environment_is_not_written_to_disk(
     assert not (instance / "secret_key").exists()
 
 
+@pytest.mark.parametrize("key", ["short", "x" * 31, "é" * 15])
+def test_a_short_secret_key_stops_the_start_with_a_clear_message(
+        instance: Path, monkeypatch: pytest.MonkeyPatch, key: str) -> None:
+    monkeypatch.setenv("ASSESS_SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match=r"SECRET_KEY is \d+ bytes long; use at least 32"):
+        _configured()
+
+
+def test_a_secret_key_of_32_bytes_is_accepted(instance: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSESS_SECRET_KEY", "é" * 16)  # 16 characters, 32 bytes
+    assert _configured().config["SECRET_KEY"] == "é" * 16
+
+
 def test_flask_prefixed_variables_are_read(instance: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLASK_BASE_URL", "https://flask-env.example.org")

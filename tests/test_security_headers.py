@@ -108,3 +108,22 @@ def test_hsts_over_https(client: FlaskClient) -> None:
     response = client.get("/login", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert int(response.headers["Strict-Transport-Security"].split("=")[1]) >= 15552000
+
+
+@pytest.mark.parametrize("path", ["/login", "/coach/", "/s/not-a-real-token", "/nowhere",
+                                  "/api/anything"])
+def test_pages_are_not_stored_in_any_cache(client: FlaskClient, path: str) -> None:
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_signed_in_coach_pages_are_not_stored_in_any_cache(demo_app: Flask) -> None:
+    client = demo_app.test_client()
+    client.post("/login", data=demo_credentials(demo_app))
+    response = client.get("/coach/")
+    assert response.status_code == 200  # the page with every team link
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_keep_their_caching(client: FlaskClient) -> None:
+    with client.get("/static/assess.css") as response:
+        assert "no-store" not in response.headers.get("Cache-Control", "")
