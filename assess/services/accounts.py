@@ -69,13 +69,16 @@ def create_coach(email: str, org_name: str, password: str, *, display_name: str 
     """
     email = validate_email(email)
     problem = check_password_rules(password)
+    # Hashed before the write transaction opens: Argon2 is slow on purpose, and the write lock
+    # is held by no one else meanwhile (it is only used if the account is new).
+    password_hash = None if problem else hash_password(password)
 
     def work() -> User:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
-            if problem:
-                raise InvalidInput(problem)
-            user = User(email=email, password_hash=hash_password(password),
+            if password_hash is None:
+                raise InvalidInput(problem or "The password is not acceptable.")
+            user = User(email=email, password_hash=password_hash,
                         display_name=display_name.strip()[:200], role=role)
             db.session.add(user)
             db.session.flush()

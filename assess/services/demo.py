@@ -168,11 +168,12 @@ def _demo_password() -> str:
     except (FileNotFoundError, ValueError):
         pass
     password = secrets.token_urlsafe(12)
+    password_hash = hash_password(password)  # before the write lock: Argon2 takes a while
 
     def work() -> None:
         user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
         if user is not None:
-            user.password_hash = hash_password(password)
+            user.password_hash = password_hash
             user.session_version += 1
 
     run_write(work)
@@ -185,6 +186,7 @@ def _create_demo(password: str) -> None:
     maturity = latest_version("pmo-apo-maturity")
     readiness = latest_version("transformation-readiness")
     now = utcnow()
+    password_hash = hash_password(password)  # before the write lock: Argon2 takes a while
 
     def work() -> None:
         org = Organisation(name=DEMO_ORGANISATION, is_demo=True)
@@ -192,10 +194,10 @@ def _create_demo(password: str) -> None:
         user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
         if user is None:
             user = User(email=DEMO_EMAIL, display_name="Demo Coach",
-                        password_hash=hash_password(password))
+                        password_hash=password_hash)
             db.session.add(user)
         else:
-            user.password_hash = hash_password(password)
+            user.password_hash = password_hash
         db.session.add(Membership(user=user, organisation=org, role="owner"))
         teams = [Team(organisation=org, name=p.name) for p in PROFILES]
         db.session.add_all(teams)
