@@ -16,5 +16,5 @@ class RateCounter(Base):
     __tablename__ = "rate_counter"
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    window_start: Mapped[dt.datetime]
+    window_start: Mapped[dt.datetime] = mapped_column(index=True)  # for purging old rows
     count: Mapped[int] = mapped_column(default=0)

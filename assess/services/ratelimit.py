@@ -15,6 +15,10 @@ from ..database import run_write
 from ..extensions import db
 from ..models import RateCounter, as_utc, utcnow
 
+#: Counters idle this long are deleted (or their own window, if longer): keys are made from
+#: addresses and links anyone can make up, so the table must not grow without end.
+PURGE_AFTER = dt.timedelta(days=2)
+
 
 def take(key: str, limit: int, window: dt.timedelta) -> bool:
     """Count one attempt under ``key``; True while the window holds at most ``limit``."""
@@ -24,6 +28,9 @@ def take(key: str, limit: int, window: dt.timedelta) -> bool:
         # FOR UPDATE serialises attempts on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
         row = db.session.get(RateCounter, key, with_for_update=True)
         if row is None:
+            # A new key is the moment the table grows: old counters go first (an index scan).
+            db.session.execute(delete(RateCounter).where(
+                RateCounter.window_start < now - max(PURGE_AFTER, window)))
             db.session.add(RateCounter(key=key, window_start=now, count=1))
             db.session.flush()
             return 1

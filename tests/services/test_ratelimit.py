@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+from sqlalchemy import select, update
+
+from assess.extensions import db
+from assess.models import RateCounter, utcnow
 from assess.services import ratelimit
 
 WINDOW = dt.timedelta(minutes=15)
@@ -40,3 +44,32 @@ def test_forgiven_and_cleared_attempts_no_longer_count(app) -> None:
         ratelimit.clear("k")
         assert ratelimit.take("k", 3, WINDOW)
         assert ratelimit.take("other", 1, WINDOW)  # keys are independent
+
+
+def test_old_counters_are_purged_when_a_new_key_arrives(app) -> None:
+    """Keys come from addresses anyone can make up: idle counters do not pile up."""
+    with app.app_context():
+        for i in range(5):
+            ratelimit.take(f"login:old{i}", 5, WINDOW)
+        ratelimit.take("login:recent", 5, WINDOW)
+        old = utcnow() - ratelimit.PURGE_AFTER - dt.timedelta(minutes=1)
+        db.session.execute(update(RateCounter).where(RateCounter.key.like("login:old%"))
+                           .values(window_start=old))
+        db.session.commit()
+        ratelimit.take("login:old0", 5, WINDOW)  # an existing key: no purge needed
+        assert len(db.session.scalars(select(RateCounter.key)).all()) == 6
+        ratelimit.take("login:new", 5, WINDOW)
+        keys = set(db.session.scalars(select(RateCounter.key)))
+        assert keys == {"login:old0", "login:recent", "login:new"}
+
+
+def test_a_counter_inside_a_long_window_is_kept(app) -> None:
+    long_window = ratelimit.PURGE_AFTER * 3
+    with app.app_context():
+        ratelimit.take("lock:long", 1, long_window)
+        db.session.execute(update(RateCounter).values(
+            window_start=utcnow() - ratelimit.PURGE_AFTER * 2))
+        db.session.commit()
+        ratelimit.take("lock:other", 1, long_window)
+        assert "lock:long" in set(db.session.scalars(select(RateCounter.key)))
+        assert not ratelimit.take("lock:long", 1, long_window)  # still counted
