@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..database import run_write
@@ -102,22 +103,31 @@ def definition_of(version: QuestionnaireVersion) -> Questionnaire:
     return cached
 
 
-_DEFINITIONS: dict[str, Questionnaire] = {}
-_HASH_OF_VERSION: dict[int, str] = {}
+_DEFINITIONS: dict[str, Questionnaire] = {}  # by content hash: the same in any database
+
+
+def _hash_of_version() -> dict[int, str]:
+    """This application's map from version id to content hash.
+
+    Kept per application, not per process: row ids are only meaningful within one database,
+    and one process may run apps on several (tests, an embedding application).
+    """
+    return current_app.extensions.setdefault("assess.version_hashes", {})
 
 
 def definition_by_version_id(version_id: int) -> Questionnaire:
     """The frozen definition of a stored version, by id, without reading the row when cached.
 
-    A version id always names the same content (versions are frozen), so the mapping from id
-    to content hash can be cached for the life of the process.
+    A version id always names the same content in its database (versions are frozen), so the
+    mapping from id to content hash can be cached for the life of the application.
     """
-    content_hash = _HASH_OF_VERSION.get(version_id)
+    hashes = _hash_of_version()
+    content_hash = hashes.get(version_id)
     if content_hash is not None and content_hash in _DEFINITIONS:
         return _DEFINITIONS[content_hash]
     version = db.session.get(QuestionnaireVersion, version_id)
     if version is None:
         raise LookupError(f"questionnaire version {version_id} does not exist")
     definition = definition_of(version)
-    _HASH_OF_VERSION[version_id] = version.content_hash
+    hashes[version_id] = version.content_hash
     return definition

@@ -104,6 +104,36 @@ def test_the_stored_text_is_the_text_that_was_validated(ctx: Flask, tmp_path: Pa
     assert latest_version("transformation-readiness").source_text == expected
 
 
+def test_version_ids_are_looked_up_per_database(tmp_path: Path, migrated_db: Path) -> None:
+    """Row ids mean something only within one database: two applications in one process
+    whose version 1 holds different questionnaires each get their own."""
+    import shutil
+
+    from assess import create_app
+    from assess.services.questionnaires import definition_by_version_id
+    from tests.conftest import close_database, make_config
+
+    apps = []
+    for key in ("pmo-apo-maturity", "transformation-readiness"):
+        database = tmp_path / f"{key}.sqlite3"
+        shutil.copy(migrated_db, database)
+        app = create_app(make_config(tmp_path / f"instance-{key}", database))
+        with app.app_context():
+            load_into_database([QUESTIONNAIRES / key])
+            assert latest_version(key).id == 1
+        apps.append(app)
+    try:
+        for app, expected in zip(apps, ("pmo-apo-maturity", "transformation-readiness"),
+                                 strict=True):
+            with app.app_context():
+                assert definition_by_version_id(1).id == expected
+        with apps[0].app_context():
+            assert definition_by_version_id(1).id == "pmo-apo-maturity"  # cached, still right
+    finally:
+        for app in apps:
+            close_database(app)
+
+
 def test_changed_content_under_a_stored_version_is_a_conflict(ctx: Flask,
                                                               tmp_path: Path) -> None:
     _copy(tmp_path / "r")

@@ -27,7 +27,6 @@ from sqlalchemy import select
 from assess.definitions import Questionnaire
 from assess.extensions import db
 from assess.models import Response
-from assess.services import questionnaires
 from assess.services.questionnaires import load_into_database
 from tests.coach.conftest import Workspace, make_workspace
 from tests.conftest import QUESTIONNAIRES
@@ -96,11 +95,6 @@ def hostile_questionnaire(folder: Path) -> None:
 
 @pytest.fixture
 def hostile(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    # The survey finds a campaign's questionnaire through a process-wide cache from version
-    # row id to content, which assumes one database per process. Tests run many databases in
-    # one process, and here version ids name other content than in the demo database: this
-    # test gets a cache of its own, so it neither sees nor leaves entries for other tests.
-    monkeypatch.setattr(questionnaires, "_HASH_OF_VERSION", {})
     folder = tmp_path / "hostile-readiness"
     hostile_questionnaire(folder)
     with app.app_context():
