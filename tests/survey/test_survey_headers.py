@@ -2,13 +2,13 @@
 
 The app promises (assess/security.py) a Content-Security-Policy without inline script or
 style, framing refused (``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``),
-``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin`` and
-``Cross-Origin-Opener-Policy: same-origin``. Here each step of the respondent journey (link,
-welcome, start, question page, autosave JSON, review, submit, thank-you) and each page shown
-instead of one (refused input, page not reached, already answered, campaign closed, invalid
-link, unknown page, expired form) is checked for those headers; the HTML ones also for what
-the policy would block: inline ``<script>`` bodies, ``<style>`` elements, ``style=``
-attributes, ``on...=`` event handlers and ``javascript:`` URLs.
+``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``,
+``Cross-Origin-Opener-Policy: same-origin`` and ``Cache-Control: no-store``. Here each step of
+the respondent journey (link, welcome, start, question page, autosave JSON, review, submit,
+thank-you) and each page shown instead of one (refused input, page not reached, already
+answered, campaign closed, invalid link, unknown page, expired form) is checked for those
+headers; the HTML ones also for what the policy would block: inline ``<script>`` bodies,
+``<style>`` elements, ``style=`` attributes, ``on...=`` event handlers and ``javascript:`` URLs.
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ def csp_directives(response: TestResponse) -> dict[str, list[str]]:
     return directives
 
 
-def assert_security_headers(response: TestResponse) -> None:
+def assert_security_headers(response: TestResponse, *, static: bool = False) -> None:
+    """The promised headers; and no caching of anything but static files (pages carry
+    answers, resume codes and team links)."""
     csp = csp_directives(response)
     for directive, sources in REQUIRED_CSP.items():
         assert csp.get(directive) == sources, (directive, csp.get(directive))
@@ -71,6 +73,8 @@ def assert_security_headers(response: TestResponse) -> None:
     assert response.headers.get("Referrer-Policy") == "same-origin"
     assert response.headers.get("X-Frame-Options") == "DENY"
     assert response.headers.get("Cross-Origin-Opener-Policy") == "same-origin"
+    if not static:
+        assert response.headers.get("Cache-Control") == "no-store"
 
 
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
@@ -338,7 +342,7 @@ def test_the_journey_pages_load_their_code_and_style_from_files(
             with person.client.get(url) as response:
                 assert response.status_code == 200, url
                 assert response.mimetype == expected[kind], (url, response.mimetype)
-                assert_security_headers(response)
+                assert_security_headers(response, static=True)
 
 
 def test_the_question_page_and_review_forms_post_to_this_site(
