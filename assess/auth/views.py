@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..services import accounts
-from . import bp
+from . import bp, device
 from .forms import LoginForm
 
 
@@ -20,10 +20,14 @@ def login():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        outcome = accounts.authenticate(form.email.data or "", form.password.data or "")
+        email = accounts.login_email(form.email.data or "")
+        known_device = device.device_for(email) if email else None
+        outcome = accounts.authenticate(email, form.password.data or "", device=known_device)
         if outcome.user is not None:
             login_user(outcome.user)
-            return redirect(_safe_next(form.next.data) or url_for("coach.home"))
+            response = redirect(_safe_next(form.next.data) or url_for("coach.home"))
+            device.remember_device(response, email, known_device)
+            return response
         flash(outcome.message, "error")
         status = 429 if outcome.locked else 200
         return render_template("auth/login.html", form=form), status

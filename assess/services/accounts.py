@@ -90,19 +90,29 @@ def create_coach(email: str, org_name: str, password: str, *, display_name: str 
     return run_write(work)
 
 
-def authenticate(email: str, password: str) -> LoginOutcome:
+def login_email(email: str) -> str:
+    """The address a sign-in is for, as counted: normalised, or "" when malformed."""
+    try:
+        return validate_email(email)
+    except InvalidInput:
+        return ""  # no account has a malformed address: answer as for an unknown one
+
+
+def authenticate(email: str, password: str, *, device: str | None = None) -> LoginOutcome:
     """Check a sign-in, with at most LOGIN_MAX_FAILURES attempts per address and window.
 
     Every address counts alike, whether it has an account or not, so neither the answers nor
     the lock-out reveal which addresses have accounts. The attempt is counted before the
-    password is checked; a successful sign-in clears the count.
+    password is checked; a successful sign-in clears the count. `device` is the id of a
+    browser that signed in to this address before (see ``assess.auth.device``): its attempts
+    have a count of their own, so failures from elsewhere cannot lock it out.
     """
-    try:
-        email = validate_email(email)
-    except InvalidInput:
-        email = ""  # no account has a malformed address: answer as for an unknown one
+    email = login_email(email)
     cfg = current_app.config
-    key = "login:" + hashlib.sha256((email or "?").encode("utf-8")).hexdigest()[:40]
+    if device is not None and email:
+        key = "login-device:" + device
+    else:
+        key = "login:" + hashlib.sha256((email or "?").encode("utf-8")).hexdigest()[:40]
     window = dt.timedelta(seconds=int(cfg["LOGIN_LOCK_SECONDS"]))
     if not ratelimit.take(key, int(cfg["LOGIN_MAX_FAILURES"]), window):
         return LoginOutcome(None, LOCKED_MESSAGE, locked=True)
