@@ -8,6 +8,7 @@ of which the database keeps only keyed hashes.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import bindparam, case, delete, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from .. import answer_codec
 from ..database import run_write
@@ -171,16 +173,29 @@ _CONTEXT_QUERY = (
 )
 
 
-def start_response(ctx: LinkContext, role: str | None) -> NewResponse:
-    """Create a draft for a new respondent of the link's team."""
+def start_response(ctx: LinkContext, role: str | None, *,
+                   start_nonce: str | None = None) -> NewResponse:
+    """Create a draft for a new respondent of the link's team.
+
+    `start_nonce` is a random value this browser's session received when it opened the link.
+    The draft's id, browser key and resume code are derived from it (with the secret key), so
+    a double click on Start that sends two requests before either answers (possible without
+    JavaScript) makes one draft: the second insert meets the first one's id and continues it.
+    Without a nonce they are random.
+    """
     _require_open(ctx)
-    proof = secrets.token_urlsafe(24)
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(RESUME_CODE_CHARS))
-    uid = secrets.token_hex(16)
+    if start_nonce:
+        uid, proof, code = _derived_identity(ctx.link.id, start_nonce)
+    else:
+        proof = secrets.token_urlsafe(24)
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(RESUME_CODE_CHARS))
+        uid = secrets.token_hex(16)
     campaign_id, team_id = ctx.campaign.id, ctx.link.team_id
     version_id = ctx.campaign.questionnaire_version_id
 
     def work() -> None:
+        if start_nonce and db.session.scalar(select(Response.id).where(Response.uid == uid)):
+            return  # the same Start, sent twice: the draft exists
         db.session.add(Response(
             uid=uid, campaign_id=campaign_id, team_id=team_id,
             questionnaire_version_id=version_id, role=role,
@@ -189,8 +204,31 @@ def start_response(ctx: LinkContext, role: str | None) -> NewResponse:
             page=0, values=b"", answered=0,
         ))
 
-    run_write(work)
+    try:
+        run_write(work)
+    except IntegrityError:
+        # Both requests found no draft and inserted at once (PostgreSQL): the first one won.
+        db.session.rollback()
+        if not start_nonce or db.session.scalar(select(Response.id).where(
+                Response.uid == uid)) is None:
+            raise
     return NewResponse(uid, proof, code)
+
+
+def _derived_identity(link_id: int, nonce: str) -> tuple[str, str, str]:
+    """Draft id, browser key and resume code derived from a session's start nonce."""
+    key = current_app.config["SECRET_KEY"]
+    key_bytes = key.encode("utf-8") if isinstance(key, str) else key
+    seed = hmac.new(key_bytes, f"assess-start:{link_id}:{nonce}".encode(), hashlib.sha256)
+
+    def part(label: str) -> bytes:
+        return hmac.new(seed.digest(), label.encode(), hashlib.sha256).digest()
+
+    uid = part("uid").hex()[:32]
+    proof = base64.urlsafe_b64encode(part("proof")[:24]).decode("ascii")
+    bits = int.from_bytes(part("code"), "big")
+    code = "".join(_CODE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(RESUME_CODE_CHARS))
+    return uid, proof, code
 
 
 def find_response(ctx: LinkContext, uid: str, proof: str) -> Draft | None:

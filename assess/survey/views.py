@@ -6,6 +6,7 @@ the right to continue it; the server derives campaign, team and questionnaire fr
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, NoReturn
 
 from flask import (
@@ -56,6 +57,12 @@ def _state() -> dict[str, Any]:
     value = _session_value()
     entry = value["links"].get(str(value["current"]))
     return dict(entry) if isinstance(entry, dict) else {}
+
+
+def _start_nonce() -> str | None:
+    """The random value this browser's session got for its Start (see ``open_link``)."""
+    nonce = _state().get("start")
+    return nonce if isinstance(nonce, str) and len(nonce) == 32 else None
 
 
 def _save_state(entry: dict[str, Any], link_id: int | None = None) -> None:
@@ -153,7 +160,8 @@ def open_link(token: str):  # type: ignore[no-untyped-def]
     entry = _session_value()["links"].get(str(ctx.link.id))
     if not isinstance(entry, dict) or entry.get("hash") != ctx.link.token_hash:
         # First visit through this token (or through a link regenerated since): no draft yet.
-        entry = {"hash": ctx.link.token_hash}
+        # The start nonce makes Start idempotent (see survey.start_response).
+        entry = {"hash": ctx.link.token_hash, "start": secrets.token_hex(16)}
     _save_state(entry, link_id=ctx.link.id)
     return redirect(url_for("survey.welcome"))
 
@@ -201,7 +209,7 @@ def start():  # type: ignore[no-untyped-def]
     if form.role.data not in (None, "", "None"):
         role = str(ctx.definition.roles[int(form.role.data)])
     try:
-        new = survey.start_response(ctx, role)
+        new = survey.start_response(ctx, role, start_nonce=_start_nonce())
     except Conflict:
         return _window_closed(ctx)
     state = _state()

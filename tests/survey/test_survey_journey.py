@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+import threading
 
 from sqlalchemy import func, select
 
 from assess.extensions import db
 from assess.models import Campaign, Response, ResponseStatus
+from assess.services.links import regenerate
 from assess.services.lookup import campaign_by_ref, team_in_campaign
+from assess.survey.views import SESSION_KEY as SURVEY_SESSION_KEY
 from tests.survey.survey_support import (
     CAMPAIGN,
     OTHER_TEAM,
     TEAM,
+    Respondent,
     field,
     parse_html,
     team_link_path,
@@ -262,6 +266,60 @@ def test_review_lists_the_unanswered_questions_of_each_page(respondent, definiti
     answered = total - 2 - len(last)
     assert f"You answered {answered} of {total} questions" in document.text
     assert pages[1].find("a").attrs["href"] == "/s/page/2"
+
+
+# --- start -----------------------------------------------------------------------------
+
+def test_a_double_start_sent_before_either_answers_makes_one_draft(new_respondent, demo_app):
+    """Without JavaScript a double click on Start sends two requests with the same cookie;
+    both must end on page 1 of the same draft, and "started" must count one respondent."""
+    person = new_respondent(started=False)
+    assert person.open().status_code == 302
+    name = demo_app.config["SESSION_COOKIE_NAME"]
+    cookie = person.client.get_cookie(name)
+    twin = demo_app.test_client()
+    twin.set_cookie(name, cookie.value)
+    before = team_responses(demo_app)
+    barrier = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def press(label: str, client) -> None:  # type: ignore[no-untyped-def]
+        barrier.wait()
+        results[label] = client.post("/s/start", data={})
+
+    threads = [threading.Thread(target=press, args=(label, client))
+               for label, client in (("first", person.client), ("second", twin))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for response in results.values():
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/s/page/1"
+    after = team_responses(demo_app)
+    assert after.get(ResponseStatus.DRAFT, 0) == before.get(ResponseStatus.DRAFT, 0) + 1
+    # both browsers work on that one draft
+    assert person.client.get("/s/page/1").status_code == 200
+    assert twin.get("/s/page/1").status_code == 200
+    with person.client.session_transaction() as one, twin.session_transaction() as two:
+        assert one[SURVEY_SESSION_KEY] == two[SURVEY_SESSION_KEY]
+
+
+def test_starting_again_after_a_regenerated_link_makes_a_new_draft(demo_app, link):
+    """The start nonce belongs to the link the browser opened: a new link, a new draft."""
+    person = Respondent(demo_app, demo_app.test_client(), link)
+    person.open()
+    person.start()
+    first_uid = person.uid
+    with demo_app.app_context():
+        campaign = campaign_by_ref("Maturity wave 2")
+        team = team_in_campaign(campaign, TEAM)
+        regenerate(campaign, team)
+    new_link = team_link_path(demo_app)
+    again = Respondent(demo_app, person.client, new_link)
+    assert again.open().status_code == 302
+    assert again.start().status_code == 302
+    assert again.uid != first_uid
 
 
 # --- submit ----------------------------------------------------------------------------
