@@ -446,3 +446,75 @@ def test_a_request_whose_write_keeps_conflicting_gets_503_with_retry_after(
     assert as_json.get_json()["error"]["status"] == 503
     assert attempts == [1, 2, 3, 4, 5, 6]
     assert _probe(probe_app) == {1: 600, 2: 0}
+
+
+# --- a double Start racing on PostgreSQL ------------------------------------------------
+
+def test_a_double_start_whose_inserts_race_makes_one_draft(
+        demo_pg_app: Flask, pg_demo: tuple[str, Path]) -> None:
+    """Two Start requests of one browser (same start nonce), the second inserting while the
+    first's insert is not yet committed: PostgreSQL makes the second wait on the unique uid,
+    then refuses it, and the second request continues the first one's draft."""
+    from sqlalchemy import func, select
+
+    from assess.models import Response
+    from assess.services import survey
+
+    link = team_link_path(demo_pg_app)
+    assert link is not None
+    with demo_pg_app.app_context():
+        ctx = survey.context_for_token(link.rsplit("/", 1)[-1])
+        assert ctx is not None
+    nonce = "0123456789abcdef" * 2
+    a_inserted = threading.Event()
+    b_done = threading.Event()
+    seen_b_waiting: list[bool] = []
+    dsn = _dsn(pg_demo[0])
+
+    def hold_after_insert(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.current_thread().name != "start-a" or a_inserted.is_set():
+            return
+        if not statement.lstrip().upper().startswith("INSERT INTO RESPONSE"):
+            return
+        a_inserted.set()
+        with psycopg.connect(dsn, autocommit=True) as monitor:
+            deadline = time.monotonic() + WAIT
+            while not b_done.is_set() and time.monotonic() < deadline:
+                if _some_backend_waits_on_a_lock(monitor):
+                    seen_b_waiting.append(True)
+                    break
+                time.sleep(0.005)
+
+    results: dict[str, survey.NewResponse] = {}
+
+    def start_a() -> None:
+        with demo_pg_app.app_context():
+            results["a"] = survey.start_response(ctx, None, start_nonce=nonce)
+
+    def start_b() -> None:
+        try:
+            assert a_inserted.wait(WAIT), "the first Start never inserted"
+            with demo_pg_app.app_context():
+                results["b"] = survey.start_response(ctx, None, start_nonce=nonce)
+        finally:
+            b_done.set()
+
+    with demo_pg_app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", hold_after_insert)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first = pool.submit(_named("start-a", start_a))
+            second = pool.submit(_named("start-b", start_b))
+            first.result(timeout=WAIT * 2)
+            second.result(timeout=WAIT * 2)
+    finally:
+        event.remove(engine, "after_cursor_execute", hold_after_insert)
+
+    assert seen_b_waiting == [True], "the second insert should have waited on the first"
+    assert results["a"] == results["b"]
+    with demo_pg_app.app_context():
+        rows = db.session.scalar(select(func.count()).select_from(Response).where(
+            Response.uid == results["a"].uid))
+        assert rows == 1
+        assert survey.find_response(ctx, results["b"].uid, results["b"].proof) is not None
