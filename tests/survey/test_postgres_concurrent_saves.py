@@ -188,6 +188,18 @@ def _some_backend_waits_on_a_lock(monitor: psycopg.Connection[Any]) -> bool:
     return bool(found and found[0])
 
 
+def _hold_until_another_waits_on_a_lock(dsn: str, other_done: threading.Event) -> bool:
+    """Pause (inside the caller's open transaction) until another session of the database
+    waits for a lock, or the other side finished, or WAIT passed; True if one was seen."""
+    with psycopg.connect(dsn, autocommit=True) as monitor:
+        deadline = time.monotonic() + WAIT
+        while not other_done.is_set() and time.monotonic() < deadline:
+            if _some_backend_waits_on_a_lock(monitor):
+                return True
+            time.sleep(0.005)
+    return False
+
+
 def test_a_save_that_starts_while_another_holds_the_draft_waits_and_merges(
         demo_pg_app: Flask, pg_demo: tuple[str, Path],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -222,13 +234,8 @@ def test_a_save_that_starts_while_another_holds_the_draft_waits_and_merges(
     def decode_then_hold(item_ids: Any, blob: bytes) -> dict[str, answer_codec.Answer]:
         if threading.current_thread().name == "tab-a" and not a_has_read.is_set():
             a_has_read.set()
-            with psycopg.connect(dsn, autocommit=True) as monitor:
-                deadline = time.monotonic() + WAIT
-                while not b_done.is_set() and time.monotonic() < deadline:
-                    if _some_backend_waits_on_a_lock(monitor):
-                        seen_b_waiting.append(True)
-                        break
-                    time.sleep(0.005)
+            if _hold_until_another_waits_on_a_lock(dsn, b_done):
+                seen_b_waiting.append(True)
         return original_decode(item_ids, blob)
 
     monkeypatch.setattr(answer_codec, "decode", decode_then_hold)
@@ -477,13 +484,8 @@ def test_a_double_start_whose_inserts_race_makes_one_draft(
         if not statement.lstrip().upper().startswith("INSERT INTO RESPONSE"):
             return
         a_inserted.set()
-        with psycopg.connect(dsn, autocommit=True) as monitor:
-            deadline = time.monotonic() + WAIT
-            while not b_done.is_set() and time.monotonic() < deadline:
-                if _some_backend_waits_on_a_lock(monitor):
-                    seen_b_waiting.append(True)
-                    break
-                time.sleep(0.005)
+        if _hold_until_another_waits_on_a_lock(dsn, b_done):
+            seen_b_waiting.append(True)
 
     results: dict[str, survey.NewResponse] = {}
 
