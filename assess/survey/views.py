@@ -246,7 +246,7 @@ def resume():  # type: ignore[no-untyped-def]
 
 # --- pages -----------------------------------------------------------------------------
 
-@bp.route("/page/<int:number>", methods=["GET", "POST"])
+@bp.route("/page/<id:number>", methods=["GET", "POST"])
 def page(number: int):  # type: ignore[no-untyped-def]
     # An autosave is answered in JSON whatever happens, so the page can say it was not saved.
     autosave = request.method == "POST" and request.headers.get("X-Assess-Autosave") == "1"

@@ -101,6 +101,7 @@ def test_ids_out_of_the_database_range_are_not_found(demo_app) -> None:
         ("-1", team_id),
         (f"{campaign_id}.0", team_id),
         ("１", team_id),  # a full-width digit
+        (f"0{campaign_id}", team_id),  # a leading zero: not the campaign's URL
     ]:
         response = client.post(f"/coach/campaigns/{bad_campaign}/teams/{bad_team}/link",
                                data={"action": "revoke"})

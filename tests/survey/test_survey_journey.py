@@ -221,6 +221,8 @@ def test_pages_outside_the_questionnaire_are_not_found(respondent):
     assert respondent.client.get("/s/page/10").status_code == 404
     assert respondent.post_page(10, {}).status_code == 404
     assert respondent.client.get("/s/page/-1").status_code == 404
+    for odd in ("\uff11", "\u0661", "01", "1.0", "9" * 40):  # full-width, Arabic-Indic 1, ...
+        assert respondent.client.get(f"/s/page/{odd}").status_code == 404, odd
 
 
 def test_review_and_submit_wait_for_every_page(respondent):
