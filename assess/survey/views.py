@@ -88,6 +88,17 @@ def _context() -> LinkContext | None:
     return survey.context_for_link(link_id, entry["hash"])
 
 
+def _context_and_draft() -> tuple[LinkContext | None, Draft | None]:
+    """:func:`_context` and :func:`_response` in one database read."""
+    value = _session_value()
+    link_id = value["current"]
+    entry = _state()
+    if not isinstance(link_id, int) or not isinstance(entry.get("hash"), str):
+        return None, None
+    return survey.context_and_draft(link_id, entry["hash"], str(entry.get("uid", "")),
+                                    str(entry.get("proof", "")))
+
+
 def _response(ctx: LinkContext) -> Draft | None:
     state = _state()
     return survey.find_response(ctx, str(state.get("uid", "")), str(state.get("proof", "")))
@@ -132,10 +143,9 @@ def _current_draft(*, as_json: bool = False) -> tuple[LinkContext, Draft]:
     Anything else ends the request with what the respondent should see instead: the invalid
     link page, the welcome page, "already answered" or the campaign window message.
     """
-    ctx = _context()
+    ctx, response = _context_and_draft()
     if ctx is None:
         _stop(*_invalid_link(), "invalid_link", as_json)
-    response = _response(ctx)
     if response is None:
         if as_json:
             _stop("", 409, "not_started", as_json)

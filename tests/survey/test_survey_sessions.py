@@ -49,3 +49,27 @@ def test_two_links_in_one_browser_keep_their_own_drafts(demo_app):
     response = client.get("/s/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/s/page/3")
+
+
+def test_context_and_draft_in_one_read_agree_with_the_separate_reads(demo_app):
+    """The combined read every page save uses gives what the two separate reads give, and
+    nothing for a wrong proof, another uid or a stale link hash."""
+    from assess.services import survey
+
+    path = team_link_path(demo_app)
+    assert path is not None
+    with demo_app.app_context():
+        ctx = survey.context_for_token(path.rsplit("/", 1)[-1])
+        assert ctx is not None
+        new = survey.start_response(ctx, None)
+        link_id, bound = ctx.link.id, ctx.link.token_hash
+        both = survey.context_and_draft(link_id, bound, new.uid, new.proof)
+        assert both[0] == survey.context_for_link(link_id, bound)
+        assert both[1] == survey.find_response(ctx, new.uid, new.proof) is not None
+        by_code = survey.context_and_draft(link_id, bound, new.uid, new.resume_code)
+        assert by_code[1] == both[1]
+        for uid, proof in [(new.uid, "wrong"), (new.uid, ""), ("", new.proof),
+                           ("0" * 32, new.proof)]:
+            ctx_only = survey.context_and_draft(link_id, bound, uid, proof)
+            assert ctx_only[0] == both[0] and ctx_only[1] is None, (uid, proof)
+        assert survey.context_and_draft(link_id, "stale", new.uid, new.proof) == (None, None)
