@@ -299,7 +299,7 @@ def score(campaign: str, baseline_ref: str | None, as_json: bool) -> None:
     try:
         target = campaign_by_ref(campaign)
         record = None
-        if baseline_ref:
+        if baseline_ref is not None:  # given, even empty: look it up (and refuse '')
             record = baselines.find(baseline_ref, target.organisation)
         elif target.baseline_id is not None:
             record = baselines.find(str(target.baseline_id))

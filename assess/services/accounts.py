@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app
@@ -35,14 +37,19 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+# An address as people type them: an RFC 5322 dot-atom before the @ (no quoted forms, no
+# '<', '>', spaces or control characters), and a domain of at least two labels of letters,
+# digits and hyphens (letters of any script, for internationalised domains).
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[^\W_](?:[^\W_]|-){0,62}\.)+[^\W\d_]{2,63}"
+)
+
+
 def validate_email(email: str) -> str:
     email = normalise_email(email)
-    local, at, domain = email.partition("@")
-    # No spaces and no control characters (PostgreSQL refuses NUL in text outright).
-    malformed = (not at or not local or "." not in domain
-                 or any(c.isspace() or not c.isprintable() for c in email))
-    if malformed or len(email) > 254:
-        raise InvalidInput(f"'{email}' is not an email address.")
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
+        raise InvalidInput(f"'{email[:80]}' is not an email address.")
     return email
 
 
@@ -51,6 +58,8 @@ def get_or_create_organisation(name: str, *, is_demo: bool = False) -> Organisat
     clean = " ".join(name.split())
     if not clean:
         raise InvalidInput("The organisation name is empty.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in clean):
+        raise InvalidInput("The organisation name contains control characters.")
     if len(clean) > 200:
         raise InvalidInput("The organisation name is longer than 200 characters.")
     org = db.session.scalar(select(Organisation).where(Organisation.name == clean))

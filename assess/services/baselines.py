@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..converters import row_id
 from ..database import run_write
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
@@ -38,8 +39,9 @@ def baseline_of(record: BaselineRecord) -> Baseline:
 def find(ref: str, organisation: Organisation | None = None) -> BaselineRecord:
     """A stored baseline by id or name (within the organisation, or server-wide pools)."""
     ref = ref.strip()
-    if ref.isdigit():
-        record = db.session.get(BaselineRecord, int(ref))
+    record_id = row_id(ref)
+    if record_id is not None:
+        record = db.session.get(BaselineRecord, record_id)
         # by id too, another organisation's baseline stays invisible
         if record is not None and (organisation is None
                                    or record.organisation_id in (organisation.id, None)):
@@ -78,10 +80,19 @@ def from_campaigns(campaigns: list[Campaign], *, name: str, kind: str) -> Baseli
     return baseline
 
 
+def _given_or(name: str | None, default: str) -> str:
+    """The name asked for (checked first, so a bad one is refused before any work), or the
+    default name when none was given."""
+    if name is None:
+        return default
+    check_name(name)
+    return name
+
+
 def build_from_campaign(campaign: Campaign, name: str | None = None) -> BaselineRecord:
     """A "previous wave" baseline from one campaign's respondents."""
-    baseline = from_campaigns([campaign], name=name or f"{campaign.name} (wave)",
-                              kind="previous_wave")
+    name = _given_or(name, f"{campaign.name} (wave)")
+    baseline = from_campaigns([campaign], name=name, kind="previous_wave")
     return _store(baseline, campaign.organisation_id,
                   campaign.questionnaire_version.key, source_campaign_id=campaign.id)
 
@@ -89,14 +100,15 @@ def build_from_campaign(campaign: Campaign, name: str | None = None) -> Baseline
 def build_for_organisation(organisation: Organisation, questionnaire_key: str,
                            name: str | None = None) -> BaselineRecord:
     """An organisation baseline: every campaign of the organisation on this questionnaire."""
+    name = _given_or(name, f"{organisation.name}: all teams")
     campaigns = _campaigns_on(questionnaire_key, organisation)
-    baseline = from_campaigns(campaigns, name=name or f"{organisation.name}: all teams",
-                              kind="organisation")
+    baseline = from_campaigns(campaigns, name=name, kind="organisation")
     return _store(baseline, organisation.id, questionnaire_key)
 
 
 def build_pool(questionnaire_key: str, name: str | None = None) -> BaselineRecord:
     """A server-wide pool: each organisation's baseline, merged from aggregates only."""
+    name = _given_or(name, f"All organisations: {questionnaire_key}")
     per_org = []
     for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id)):
         if organisation.is_demo:
@@ -108,8 +120,7 @@ def build_pool(questionnaire_key: str, name: str | None = None) -> BaselineRecor
     if not per_org:
         raise InvalidInput(f"no organisation (other than demo data) has answers to "
                            f"'{questionnaire_key}'")
-    pool = Baseline.merge(per_org, name=name or f"All organisations: {questionnaire_key}",
-                          kind="pool")
+    pool = Baseline.merge(per_org, name=name, kind="pool")
     return _store(pool, None, questionnaire_key)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..converters import row_id
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Campaign, Organisation, Team
@@ -12,8 +13,9 @@ from ..models import Campaign, Organisation, Team
 def campaign_by_ref(ref: str) -> Campaign:
     """The campaign whose id or (unique) name is ``ref``."""
     ref = ref.strip()
-    if ref.isdigit():
-        campaign = db.session.get(Campaign, int(ref))
+    campaign_id = row_id(ref)
+    if campaign_id is not None:
+        campaign = db.session.get(Campaign, campaign_id)
         if campaign is not None:
             return campaign
     matches = list(db.session.scalars(select(Campaign).where(Campaign.name == ref)))
@@ -28,8 +30,9 @@ def campaign_by_ref(ref: str) -> Campaign:
 def team_in_campaign(campaign: Campaign, ref: str) -> Team:
     """A team of the campaign, by id or name."""
     ref = ref.strip()
+    team_id = row_id(ref)
     for link in campaign.team_links:
-        if (ref.isdigit() and link.team_id == int(ref)) or link.team.name == ref:
+        if link.team_id == team_id or link.team.name == ref:
             return link.team
     raise NotFound(f"campaign '{campaign.name}' has no team with id or name '{ref}'")
 

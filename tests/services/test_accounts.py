@@ -30,6 +30,10 @@ def _count(model: type) -> int:
     ("coach@example.org", "coach@example.org"),
     ("  Coach@Example.ORG\t", "coach@example.org"),
     ("first.last+tag@sub.example.co.uk", "first.last+tag@sub.example.co.uk"),
+    ("o'brien@example.ie", "o'brien@example.ie"),
+    ("coach@bücher.de", "coach@bücher.de"),
+    ("a@b.co", "a@b.co"),
+    ("coach@my-team.example.org", "coach@my-team.example.org"),
 ])
 def test_emails_are_normalised(raw: str, clean: str) -> None:
     assert accounts.validate_email(raw) == clean
@@ -38,7 +42,11 @@ def test_emails_are_normalised(raw: str, clean: str) -> None:
 @pytest.mark.parametrize("raw", ["", "   ", "coach", "coach@", "@example.org", "coach@example",
                                  "co ach@example.org", "coach@exa\nmple.org",
                                  "coach\x00@example.org", "coach@example.org\x07",
-                                 "a" * 250 + "@example.org"])
+                                 "a" * 250 + "@example.org", "<script>@example.org",
+                                 "coach@-example.org", "coach@example.org.", "coach@example.1",
+                                 ".coach@example.org", "co..ach@example.org",
+                                 "\"quoted\"@example.org", "coach@example.org\u202e",
+                                 "coach@exam_ple.org"])
 def test_malformed_emails_are_refused(raw: str) -> None:
     with pytest.raises(InvalidInput, match="is not an email address"):
         accounts.validate_email(raw)

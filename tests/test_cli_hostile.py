@@ -1,0 +1,94 @@
+"""Every CLI command given wrong, hostile or oversized values: a one-line message and a
+failing exit code, never a traceback, and nothing stored."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from assess.extensions import db
+from assess.models import BaselineRecord, Organisation, User
+
+LONG = "x" * 5000
+HOSTILE = [
+    LONG,
+    "\u202eevil",  # right-to-left override
+    "line\nbreak",
+    "tab\there",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "9" * 40,
+    "-1",
+    "１",  # a full-width digit
+    "",
+]
+
+
+def _counts(app: Flask) -> tuple[int, int, int]:
+    with app.app_context():
+        return tuple(int(db.session.scalar(select(func.count()).select_from(m)) or 0)
+                     for m in (Organisation, User, BaselineRecord))
+
+
+def _refused(result) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code != 0, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        repr(result.exception))
+    assert result.output.strip(), "a refusal says why"
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_campaign_and_baseline_references(demo_app: Flask, value: str) -> None:
+    cli = demo_app.test_cli_runner()
+    before = _counts(demo_app)
+    for args in (["links", value], ["links", value, "--json"],
+                 ["links", "Maturity wave 2", "--revoke", value],
+                 ["links", "Maturity wave 2", "--regenerate", value],
+                 ["score", value], ["score", "Maturity wave 2", "--baseline", value],
+                 ["baseline", "build", "--from-campaign", value, "--name", "B"]):
+        _refused(cli.invoke(args=args))
+    assert _counts(demo_app) == before
+
+
+@pytest.mark.parametrize("name", [LONG, "x" * 201, "", "   ", "Acme\x07", "Acme\u202e"])
+def test_organisation_names(app: Flask, name: str) -> None:
+    cli = app.test_cli_runner()
+    before = _counts(app)
+    result = cli.invoke(args=["create-coach", "coach@example.org", "--org", name,
+                              "--password-stdin"], input="a-long-enough-password\n")
+    _refused(result)
+    assert _counts(app) == before
+
+
+@pytest.mark.parametrize("email", [LONG + "@example.org", "a@b", "\u202e@example.org",
+                                   "<script>@example.org", "coach@exa mple.org",
+                                   "coach@@example.org", "coach@example", "coach@.example.org",
+                                   "coach.@example.org", "coach@example.org\x00"])
+def test_coach_addresses(app: Flask, email: str) -> None:
+    cli = app.test_cli_runner()
+    before = _counts(app)
+    result = cli.invoke(args=["create-coach", email, "--org", "Acme", "--password-stdin"],
+                        input="a-long-enough-password\n")
+    _refused(result)
+    assert _counts(app) == before
+
+
+@pytest.mark.parametrize("name", [LONG, "x" * 201, "", "B\nC"])
+def test_baseline_names(demo_app: Flask, name: str) -> None:
+    cli = demo_app.test_cli_runner()
+    before = _counts(demo_app)
+    _refused(cli.invoke(args=["baseline", "build", "--from-campaign", "Maturity wave 1",
+                              "--name", name]))
+    assert _counts(demo_app) == before
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "/nonexistent/file.csv", "/etc"])
+def test_baseline_import_paths(demo_app: Flask, path: str) -> None:
+    cli = demo_app.test_cli_runner()
+    before = _counts(demo_app)
+    _refused(cli.invoke(args=["baseline", "import", path, "--questionnaire",
+                              "pmo-apo-maturity", "--name", "Imported"]))
+    assert _counts(demo_app) == before
