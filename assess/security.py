@@ -8,7 +8,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 # Argon2id with the library's defaults (RFC 9106 "low memory" profile): memory-hard.
 _hasher = PasswordHasher()
@@ -58,6 +58,15 @@ def new_token(nbytes: int = 24) -> str:
 def token_hash(token: str) -> str:
     """SHA-256 of a high-entropy token: enough for lookup, since tokens are not guessable."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def keyed_tag(purpose: str, value: str, length: int = 24) -> str:
+    """A short HMAC of `value` under the app's secret key, separated by `purpose`: it can be
+    compared with a later tag of the same value but neither reversed nor made up."""
+    key = current_app.config["SECRET_KEY"]
+    key_bytes = key.encode("utf-8") if isinstance(key, str) else key
+    message = f"{purpose}\0{value}".encode()
+    return hmac.new(key_bytes, message, hashlib.sha256).hexdigest()[:length]
 
 
 def same_secret(a: str, b: str) -> bool:

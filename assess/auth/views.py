@@ -21,12 +21,12 @@ def login():  # type: ignore[no-untyped-def]
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         email = accounts.login_email(form.email.data or "")
-        known_device = device.device_for(email) if email else None
-        outcome = accounts.authenticate(email, form.password.data or "", device=known_device)
+        claim = device.device_for(email) if email else None
+        outcome = accounts.authenticate(email, form.password.data or "", device=claim)
         if outcome.user is not None:
             login_user(outcome.user)
             response = redirect(_safe_next(form.next.data) or url_for("coach.home"))
-            device.remember_device(response, email, known_device)
+            device.remember_device(response, outcome.user, claim)
             return response
         flash(outcome.message, "error")
         status = 429 if outcome.locked else 200

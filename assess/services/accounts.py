@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from ..database import run_write
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Membership, Organisation, User, utcnow
-from ..security import check_password_rules, hash_password, verify_password
+from ..security import check_password_rules, hash_password, keyed_tag, verify_password
 from . import ratelimit
 
 # Verifying against a real hash for unknown emails keeps response times alike, so the form
@@ -27,6 +28,22 @@ LOCKED_MESSAGE = "Too many failed attempts. Please wait a few minutes and try ag
 
 
 @dataclass(frozen=True)
+class DeviceClaim:
+    """What a browser's device cookie says: its device id, and a keyed hash of the password
+    hash the account had when the browser signed in (see ``assess.auth.device``)."""
+
+    device: str
+    password: str
+
+    @staticmethod
+    def password_tag(password_hash: str) -> str:
+        return keyed_tag("device-password", password_hash)
+
+    def holds_for(self, user: User) -> bool:
+        return hmac.compare_digest(self.password, self.password_tag(user.password_hash))
+
+
+@dataclass(frozen=True)
 class LoginOutcome:
     user: User | None
     message: str = ""
@@ -34,19 +51,23 @@ class LoginOutcome:
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """Trimmed, composed (NFC: "é" typed as e + accent is the same address) and lower-case."""
+    return unicodedata.normalize("NFC", email.strip()).lower()
 
 
-# An address as people type them: an RFC 5322 dot-atom before the @ (no quoted forms, no
-# '<', '>', spaces or control characters), and a domain of at least two labels of letters,
-# digits and hyphens (letters of any script, for internationalised domains).
+# A new address as people type them: an RFC 5322/6531 dot-atom before the @ (letters of any
+# script, digits and the RFC's symbols; no quoted forms, no '<', '>', spaces or control
+# characters), and a domain of at least two labels of letters, digits and hyphens, the last
+# one letters or an IDNA "xn--" label.
+_ATOM = r"(?:[^\W_]|[!#$%&'*+/=?^_`{|}~-])+"
 _EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[^\W_](?:[^\W_]|-){0,62}\.)+[^\W\d_]{2,63}"
+    rf"{_ATOM}(?:\.{_ATOM})*"
+    r"@(?:[^\W_](?:[^\W_]|-){0,62}\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})"
 )
 
 
 def validate_email(email: str) -> str:
+    """The normalised address of a new account; InvalidInput when it is not one."""
     email = normalise_email(email)
     if len(email) > 254 or not _EMAIL.fullmatch(email):
         raise InvalidInput(f"'{email[:80]}' is not an email address.")
@@ -100,32 +121,41 @@ def create_coach(email: str, org_name: str, password: str, *, display_name: str 
 
 
 def login_email(email: str) -> str:
-    """The address a sign-in is for, as counted: normalised, or "" when malformed."""
-    try:
-        return validate_email(email)
-    except InvalidInput:
-        return ""  # no account has a malformed address: answer as for an unknown one
+    """The address a sign-in is for, as counted and looked up: normalised, or "" when it
+    cannot be one (no account has it: answered as for an unknown one).
+
+    Deliberately more lenient than :func:`validate_email`: an account created under older or
+    other rules must still be able to sign in.
+    """
+    email = normalise_email(email)
+    if not 3 <= len(email) <= 254 or "@" not in email:
+        return ""
+    if any(ch.isspace() or not ch.isprintable() for ch in email):
+        return ""
+    return email
 
 
-def authenticate(email: str, password: str, *, device: str | None = None) -> LoginOutcome:
+def authenticate(email: str, password: str, *,
+                 device: DeviceClaim | None = None) -> LoginOutcome:
     """Check a sign-in, with at most LOGIN_MAX_FAILURES attempts per address and window.
 
     Every address counts alike, whether it has an account or not, so neither the answers nor
     the lock-out reveal which addresses have accounts. The attempt is counted before the
-    password is checked; a successful sign-in clears the count. `device` is the id of a
-    browser that signed in to this address before (see ``assess.auth.device``): its attempts
-    have a count of their own, so failures from elsewhere cannot lock it out.
+    password is checked; a successful sign-in clears the count. `device` is the claim of a
+    browser that signed in to this account before (see ``assess.auth.device``): while it
+    holds for the account's current password, its attempts have a count of their own, so
+    failures from elsewhere cannot lock it out.
     """
     email = login_email(email)
     cfg = current_app.config
-    if device is not None and email:
-        key = "login-device:" + device
+    user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    if device is not None and user is not None and device.holds_for(user):
+        key = "login-device:" + device.device
     else:
         key = "login:" + hashlib.sha256((email or "?").encode("utf-8")).hexdigest()[:40]
     window = dt.timedelta(seconds=int(cfg["LOGIN_LOCK_SECONDS"]))
     if not ratelimit.take(key, int(cfg["LOGIN_MAX_FAILURES"]), window):
         return LoginOutcome(None, LOCKED_MESSAGE, locked=True)
-    user = db.session.scalar(select(User).where(User.email == email)) if email else None
     if user is None:
         verify_password(_DUMMY_HASH, password)  # the same time as a real check
         return LoginOutcome(None, GENERIC_FAILURE)

@@ -215,7 +215,7 @@ def _unsafe_cell(text: str) -> str | None:
 
 def _negative_number(cell: str) -> bool:
     # "-2.5" is a number (refused later if it lies outside the scale), "-2+3" is a formula.
-    return cell.startswith("-") and parse_decimal(cell) is not None
+    return cell.startswith("-") and parse_decimal(cell.rstrip()) is not None
 
 
 def usability(record: BaselineRecord) -> str | None:

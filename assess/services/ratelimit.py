@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
@@ -15,9 +16,16 @@ from ..database import run_write
 from ..extensions import db
 from ..models import RateCounter, as_utc, utcnow
 
-#: Counters idle this long are deleted (or their own window, if longer): keys are made from
-#: addresses and links anyone can make up, so the table must not grow without end.
+#: Counters idle this long are deleted (or after the longest window in use, if longer): keys
+#: are made from addresses and links anyone can make up, so the table must not grow without end.
 PURGE_AFTER = dt.timedelta(days=2)
+
+
+def _purge_age(window: dt.timedelta) -> dt.timedelta:
+    """How old a counter must be to go: older than every window a counter may have (this
+    call's, the configured sign-in lock-out, two days)."""
+    login = dt.timedelta(seconds=int(current_app.config.get("LOGIN_LOCK_SECONDS", 0)))
+    return max(PURGE_AFTER, window, login)
 
 
 def take(key: str, limit: int, window: dt.timedelta) -> bool:
@@ -28,9 +36,10 @@ def take(key: str, limit: int, window: dt.timedelta) -> bool:
         # FOR UPDATE serialises attempts on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
         row = db.session.get(RateCounter, key, with_for_update=True)
         if row is None:
-            # A new key is the moment the table grows: old counters go first (an index scan).
+            # A new key is the moment the table grows: old counters go first (an index scan),
+            # never one whose window may still be running.
             db.session.execute(delete(RateCounter).where(
-                RateCounter.window_start < now - max(PURGE_AFTER, window)))
+                RateCounter.window_start < now - _purge_age(window)))
             db.session.add(RateCounter(key=key, window_start=now, count=1))
             db.session.flush()
             return 1

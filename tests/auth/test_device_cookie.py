@@ -100,8 +100,43 @@ def test_the_cookie_is_httponly_scoped_to_sign_in_and_names_no_address(
     value = header.split(";")[0].split("=", 1)[1]
     with app.test_request_context():
         payload = device._serializer().loads(value)  # signed (and compressed), not encrypted
-    assert set(payload) == {"a", "d"}
+    assert set(payload) == {"a", "d", "p"}
     assert EMAIL not in json.dumps(payload) and "coach" not in json.dumps(payload)
+
+
+def test_a_password_change_ends_the_trust_in_a_device(app: Flask,
+                                                      coach: dict[str, str]) -> None:
+    """Someone who once knew the old password (and so holds device cookies) gets no attempts
+    of their own at the new one."""
+    from sqlalchemy import update
+
+    from assess.extensions import db
+    from assess.models import User
+    from assess.security import hash_password
+
+    _, old_device = _browser(app)
+    old_device.login(EMAIL, PASSWORD)
+    old_device.logout()
+    with app.app_context():
+        db.session.execute(update(User).values(password_hash=hash_password("a new password!")))
+        db.session.commit()
+    _lock_the_address(app)
+    assert old_device.login(EMAIL, "a new password!").status_code == 429
+
+
+def test_an_address_stored_under_older_rules_can_still_sign_in(app: Flask) -> None:
+    """Sign-in looks addresses up leniently: an account whose address the current creation
+    rules would refuse is not locked out."""
+    from assess.extensions import db
+    from assess.models import User
+    from assess.security import hash_password
+
+    with app.app_context():
+        db.session.add(User(email="odd<address>@example.org",
+                            password_hash=hash_password(PASSWORD)))
+        db.session.commit()
+    _, browser = _browser(app)
+    assert browser.login("Odd<Address>@example.org", PASSWORD).status_code == 302
 
 
 def test_failed_sign_ins_leave_no_device_cookie(app: Flask, coach: dict[str, str]) -> None:

@@ -34,6 +34,9 @@ def _count(model: type) -> int:
     ("coach@bücher.de", "coach@bücher.de"),
     ("a@b.co", "a@b.co"),
     ("coach@my-team.example.org", "coach@my-team.example.org"),
+    ("Jörg@Example.de", "jörg@example.de"),
+    ("je\u0301ro\u0302me@example.fr", "j\u00e9r\u00f4me@example.fr"),  # composed (NFC)
+    ("user@example.xn--p1ai", "user@example.xn--p1ai"),  # an IDNA top-level domain
 ])
 def test_emails_are_normalised(raw: str, clean: str) -> None:
     assert accounts.validate_email(raw) == clean

@@ -358,6 +358,14 @@ def test_oversized_non_utf8_and_missing_files_are_refused(ctx: Flask, tmp_path: 
     assert stored() == before
 
 
+def test_a_negative_score_with_spaces_around_is_a_number_not_a_formula(ctx: Flask,
+                                                                       tmp_path: Path):
+    path = tmp_path / "spaced.csv"
+    path.write_text("team,standards\nA, -2.5 \n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"'standards' = -2.5 lies outside the scale"):
+        baselines.import_csv(path, MATURITY, "Spaced", None)
+
+
 def test_special_files_are_refused_without_reading_forever(ctx: Flask, tmp_path: Path):
     """A FIFO or a device reports size 0; the import refuses it instead of blocking on it."""
     before = stored()

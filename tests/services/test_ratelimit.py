@@ -73,3 +73,18 @@ def test_a_counter_inside_a_long_window_is_kept(app) -> None:
         ratelimit.take("lock:other", 1, long_window)
         assert "lock:long" in set(db.session.scalars(select(RateCounter.key)))
         assert not ratelimit.take("lock:long", 1, long_window)  # still counted
+
+
+def test_a_long_configured_lock_out_survives_a_purge_by_a_short_window_key(app) -> None:
+    """A sign-in lock-out configured for a week is not purged when a resume-code counter
+    (15 minutes) is created."""
+    app.config["LOGIN_LOCK_SECONDS"] = 7 * 24 * 3600
+    week = dt.timedelta(days=7)
+    with app.app_context():
+        for _ in range(6):
+            ratelimit.take("login:victim", 5, week)
+        db.session.execute(update(RateCounter).where(RateCounter.key == "login:victim")
+                           .values(window_start=utcnow() - dt.timedelta(days=3)))
+        db.session.commit()
+        ratelimit.take("resume:new-link", 10, dt.timedelta(minutes=15))
+        assert not ratelimit.take("login:victim", 5, week)  # still locked
