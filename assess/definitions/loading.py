@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..files import FileTooLarge, NotARegularFile, read_bounded
 from .checks import Checker
 from .model import Questionnaire
 from .playbook import Playbook
@@ -30,22 +31,16 @@ def read_file(path: PathLike) -> bytes:
     """
     source = os.fspath(path)
     try:
-        with open(path, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise DefinitionError([size_problem(source, size)])
-            # The size can change between fstat and read: never read more than the limit.
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise DefinitionError([Problem(source, None, "", "is a directory, not a file")]) from None
+        return read_bounded(path, MAX_FILE_BYTES)
+    except FileTooLarge as error:
+        raise DefinitionError([size_problem(source, error.size)]) from None
+    except NotARegularFile as error:
+        raise DefinitionError([Problem(source, None, "", str(error))]) from None
     except FileNotFoundError:
         raise DefinitionError([Problem(source, None, "", "no such file")]) from None
     except OSError as error:
         message = f"cannot be read: {error.strerror or error}"
         raise DefinitionError([Problem(source, None, "", message)]) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise DefinitionError([size_problem(source, len(data))])
-    return data
 
 
 def read_tree(text: str | bytes, source: str) -> ReadResult:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import stat
 import unicodedata
 import warnings
 from pathlib import Path
@@ -21,6 +20,7 @@ from ..converters import row_id
 from ..database import run_write
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
+from ..files import FileTooLarge, NotARegularFile, read_bounded
 from ..models import BaselineRecord, Campaign, Organisation, QuestionnaireVersion
 from ..scoring import Baseline, ScoringWarning, baseline_from_csv
 from ..scoring.baseline import parse_decimal
@@ -150,28 +150,17 @@ def import_csv(path: str | Path, questionnaire_key: str, name: str,
 
 
 def _read_limited(path: Path) -> str:
-    """The UTF-8 text of a regular file of at most MAX_IMPORT_BYTES, read with that bound.
-
-    The size is checked before reading and the read itself is bounded, because a special file
-    (a FIFO, ``/dev/zero``) reports size 0 and never ends.
-    """
+    """The UTF-8 text of a regular file of at most MAX_IMPORT_BYTES (see ``files``)."""
     try:
-        info = path.stat()
+        data = read_bounded(path, MAX_IMPORT_BYTES)
+    except FileTooLarge as error:
+        size = f"more than {MAX_IMPORT_BYTES}" if error.grown else str(error.size)
+        raise InvalidInput(f"{path}: {size} bytes; at most {MAX_IMPORT_BYTES} are "
+                           f"accepted") from error
+    except NotARegularFile as error:
+        raise InvalidInput(f"{path}: not a regular file") from error
     except OSError as error:
         raise InvalidInput(f"{path}: cannot read the file ({error.strerror})") from error
-    if not stat.S_ISREG(info.st_mode):
-        raise InvalidInput(f"{path}: not a regular file")
-    if info.st_size > MAX_IMPORT_BYTES:
-        raise InvalidInput(f"{path}: {info.st_size} bytes; at most {MAX_IMPORT_BYTES} are "
-                           f"accepted")
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_IMPORT_BYTES + 1)
-    except OSError as error:
-        raise InvalidInput(f"{path}: cannot read the file ({error.strerror})") from error
-    if len(data) > MAX_IMPORT_BYTES:  # the file grew after the size check
-        raise InvalidInput(f"{path}: more than {MAX_IMPORT_BYTES} bytes; at most "
-                           f"{MAX_IMPORT_BYTES} are accepted")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -16,6 +16,7 @@ from assess.definitions import (
     load_questionnaire,
     parse_playbook,
     parse_questionnaire,
+    validate_paths,
     yamlnodes,
 )
 
@@ -148,6 +149,18 @@ def test_missing_file_and_directory_are_problems(tmp_path: Path) -> None:
     assert str(caught.value) == f"{missing}: no such file"
     with pytest.raises(DefinitionError, match="is a directory"):
         load_questionnaire(tmp_path)
+
+
+def test_special_files_are_problems_without_blocking(tmp_path: Path) -> None:
+    """A FIFO would block the open and a device such as /dev/zero would never end: both are
+    refused as a problem of the file, as the baseline import refuses them."""
+    fifo = tmp_path / "questionnaire.yaml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(DefinitionError) as caught:
+            load_questionnaire(path)
+        assert str(caught.value) == f"{path}: is not a regular file"
+    assert [str(p) for p in validate_paths([fifo])] == [f"{fifo}: is not a regular file"]
 
 
 def test_control_characters_and_byte_order_mark() -> None:
