@@ -60,13 +60,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def keyed_digest(message: bytes) -> bytes:
+    """HMAC-SHA256 of `message` under the app's secret key: what only this server can
+    compute (link tokens, resume-code and browser-key hashes, tags)."""
+    key = current_app.config["SECRET_KEY"]
+    key_bytes = key.encode("utf-8") if isinstance(key, str) else key
+    return hmac.new(key_bytes, message, hashlib.sha256).digest()
+
+
 def keyed_tag(purpose: str, value: str, length: int = 24) -> str:
     """A short HMAC of `value` under the app's secret key, separated by `purpose`: it can be
     compared with a later tag of the same value but neither reversed nor made up."""
-    key = current_app.config["SECRET_KEY"]
-    key_bytes = key.encode("utf-8") if isinstance(key, str) else key
-    message = f"{purpose}\0{value}".encode()
-    return hmac.new(key_bytes, message, hashlib.sha256).hexdigest()[:length]
+    return keyed_digest(f"{purpose}\0{value}".encode()).hex()[:length]
 
 
 def same_secret(a: str, b: str) -> bool:

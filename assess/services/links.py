@@ -8,8 +8,6 @@ neither gives the token away. Regenerating draws a new nonce; revoking clears th
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import secrets
 
 from flask import current_app, has_request_context, request
@@ -18,15 +16,13 @@ from sqlalchemy import func, select
 from ..database import run_write
 from ..extensions import db
 from ..models import Campaign, Response, ResponseStatus, Team, TeamLink, utcnow
-from ..security import token_hash
+from ..security import keyed_digest, token_hash
 
 TOKEN_CHARS = 32  # 24 bytes of HMAC output, base64url: 192 bits
 
 
 def _token_for(nonce: str) -> str:
-    key = current_app.config["SECRET_KEY"]
-    key_bytes = key.encode("utf-8") if isinstance(key, str) else key
-    digest = hmac.new(key_bytes, b"team-link:" + nonce.encode("ascii"), hashlib.sha256).digest()
+    digest = keyed_digest(b"team-link:" + nonce.encode("ascii"))
     return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
 
 

@@ -16,7 +16,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from flask import current_app
 from sqlalchemy import and_, bindparam, case, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +36,7 @@ from ..models import (
     utctoday,
 )
 from ..models.campaign import window_state
+from ..security import keyed_digest
 from . import links, ratelimit
 from .questionnaires import definition_by_version_id
 
@@ -122,9 +122,7 @@ class NewResponse:
 
 def keyed_hash(secret: str) -> str:
     """HMAC-SHA256 under the app's secret key: a leaked database alone cannot test guesses."""
-    key = current_app.config["SECRET_KEY"]
-    key_bytes = key.encode("utf-8") if isinstance(key, str) else key
-    return hmac.new(key_bytes, secret.encode("utf-8"), hashlib.sha256).hexdigest()
+    return keyed_digest(secret.encode("utf-8")).hex()
 
 
 def normalise_code(code: str) -> str:
@@ -218,12 +216,10 @@ def start_response(ctx: LinkContext, role: str | None, *,
 
 def _derived_identity(link_id: int, nonce: str) -> tuple[str, str, str]:
     """Draft id, browser key and resume code derived from a session's start nonce."""
-    key = current_app.config["SECRET_KEY"]
-    key_bytes = key.encode("utf-8") if isinstance(key, str) else key
-    seed = hmac.new(key_bytes, f"assess-start:{link_id}:{nonce}".encode(), hashlib.sha256)
+    seed = keyed_digest(f"assess-start:{link_id}:{nonce}".encode())
 
     def part(label: str) -> bytes:
-        return hmac.new(seed.digest(), label.encode(), hashlib.sha256).digest()
+        return hmac.new(seed, label.encode(), hashlib.sha256).digest()
 
     uid = part("uid").hex()[:32]
     proof = base64.urlsafe_b64encode(part("proof")[:24]).decode("ascii")
