@@ -17,6 +17,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Membership, Organisation, User, utcnow
 from ..security import check_password_rules, hash_password, keyed_tag, verify_password
+from ..text import has_control_characters
 from . import ratelimit
 
 # Verifying against a real hash for unknown emails keeps response times alike, so the form
@@ -79,7 +80,7 @@ def get_or_create_organisation(name: str, *, is_demo: bool = False) -> Organisat
     clean = " ".join(name.split())
     if not clean:
         raise InvalidInput("The organisation name is empty.")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in clean):
+    if has_control_characters(clean):
         raise InvalidInput("The organisation name contains control characters.")
     if len(clean) > 200:
         raise InvalidInput("The organisation name is longer than 200 characters.")

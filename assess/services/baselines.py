@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 import warnings
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from ..files import FileTooLarge, NotARegularFile, read_bounded
 from ..models import BaselineRecord, Campaign, Organisation, QuestionnaireVersion
 from ..scoring import Baseline, ScoringWarning, baseline_from_csv
 from ..scoring.baseline import parse_decimal
+from ..text import has_control_characters
 from .questionnaires import definition_of
 from .scoring import instrument_spec, score
 
@@ -179,7 +179,7 @@ def check_name(name: str) -> None:
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(f"the baseline name is {len(name)} characters long; at most "
                            f"{MAX_NAME_LENGTH} are allowed (give a shorter name)")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+    if has_control_characters(name):
         raise InvalidInput("the baseline name contains control characters")
 
 
