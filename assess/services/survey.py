@@ -154,10 +154,13 @@ def context_for_link(link_id: int, bound_hash: str) -> LinkContext | None:
     """The link a browser session is bound to, while it still has the token the browser
     opened: None once that link was revoked or regenerated."""
     row = _sql().execute(_CONTEXT_QUERY, {"link_id": link_id, "token_hash": bound_hash}).first()
-    if row is None:
-        return None
+    return None if row is None else _context_of(row)
+
+
+def _context_of(row: Any) -> LinkContext:
+    """The link context held by the first columns of a row (``_CONTEXT_COLUMNS``)."""
     link = LinkInfo(*row[:4])
-    campaign = CampaignInfo(*row[4:])
+    campaign = CampaignInfo(*row[4:len(_CONTEXT_COLUMNS)])
     return LinkContext(link, campaign, definition_by_version_id(campaign.questionnaire_version_id))
 
 
@@ -245,11 +248,8 @@ def context_and_draft(link_id: int, bound_hash: str, uid: str, proof: str
         "link_id": link_id, "token_hash": bound_hash, "uid": uid or None}).first()
     if row is None:
         return None, None
-    n = len(_CONTEXT_COLUMNS)
-    link = LinkInfo(*row[:4])
-    campaign = CampaignInfo(*row[4:n])
-    ctx = LinkContext(link, campaign, definition_by_version_id(campaign.questionnaire_version_id))
-    draft_row = row[n:]
+    ctx = _context_of(row)
+    draft_row = row[len(_CONTEXT_COLUMNS):]
     if not uid or not proof or draft_row[0] is None:
         return ctx, None
     return ctx, _proven(_DraftRow(*draft_row), proof)
@@ -283,16 +283,11 @@ class _DraftRow(NamedTuple):
     resume_code_hash: str | None
 
 
-_CONTEXT_DRAFT_QUERY = (
-    select(*_CONTEXT_COLUMNS, *_DRAFT_COLUMNS)
-    .join(Team, Team.id == TeamLink.team_id)
-    .join(Campaign, Campaign.id == TeamLink.campaign_id)
-    .join(Organisation, Organisation.id == Campaign.organisation_id)
-    .outerjoin(Response, and_(Response.uid == bindparam("uid"),
-                              Response.campaign_id == TeamLink.campaign_id,
-                              Response.team_id == TeamLink.team_id))
-    .where(TeamLink.id == bindparam("link_id"), TeamLink.token_hash == bindparam("token_hash"))
-)
+# The same read with the browser's draft, if any (outer join: the link may have none yet).
+_CONTEXT_DRAFT_QUERY = _CONTEXT_QUERY.add_columns(*_DRAFT_COLUMNS).outerjoin(
+    Response, and_(Response.uid == bindparam("uid"),
+                   Response.campaign_id == TeamLink.campaign_id,
+                   Response.team_id == TeamLink.team_id))
 
 
 def resume_with_code(ctx: LinkContext, code: str) -> Draft | None:

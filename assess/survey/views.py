@@ -79,22 +79,26 @@ def _save_state(entry: dict[str, Any], link_id: int | None = None) -> None:
     session.permanent = True
 
 
-def _context() -> LinkContext | None:
-    value = _session_value()
-    link_id = value["current"]
+def _binding() -> tuple[int, dict[str, Any]] | None:
+    """The link this browser is using and its entry, while the entry names a token hash."""
+    link_id = _session_value()["current"]
     entry = _state()
     if not isinstance(link_id, int) or not isinstance(entry.get("hash"), str):
         return None
-    return survey.context_for_link(link_id, entry["hash"])
+    return link_id, entry
+
+
+def _context() -> LinkContext | None:
+    bound = _binding()
+    return None if bound is None else survey.context_for_link(bound[0], bound[1]["hash"])
 
 
 def _context_and_draft() -> tuple[LinkContext | None, Draft | None]:
     """:func:`_context` and :func:`_response` in one database read."""
-    value = _session_value()
-    link_id = value["current"]
-    entry = _state()
-    if not isinstance(link_id, int) or not isinstance(entry.get("hash"), str):
+    bound = _binding()
+    if bound is None:
         return None, None
+    link_id, entry = bound
     return survey.context_and_draft(link_id, entry["hash"], str(entry.get("uid", "")),
                                     str(entry.get("proof", "")))
 
