@@ -81,12 +81,11 @@ def from_campaigns(campaigns: list[Campaign], *, name: str, kind: str) -> Baseli
 
 
 def _given_or(name: str | None, default: str) -> str:
-    """The name asked for (checked first, so a bad one is refused before any work), or the
-    default name when none was given."""
-    if name is None:
-        return default
-    check_name(name)
-    return name
+    """The name asked for, or the default name when none was given; checked first, so that a
+    bad one is refused before any work."""
+    chosen = default if name is None else name
+    check_name(chosen)
+    return chosen
 
 
 def build_from_campaign(campaign: Campaign, name: str | None = None) -> BaselineRecord:
@@ -235,7 +234,7 @@ def _latest(key: str) -> QuestionnaireVersion:
 
 def _store(baseline: Baseline, organisation_id: int | None, questionnaire_key: str, *,
            source_campaign_id: int | None = None) -> BaselineRecord:
-    check_name(baseline.name)
+    # The name was checked by the caller before any work (_given_or, import_csv).
     n_respondents = max((d.n for d in baseline.dimensions), default=0)
     n_teams = max((d.team_count for d in baseline.dimensions), default=0)
 
