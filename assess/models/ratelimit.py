@@ -16,5 +16,7 @@ class RateCounter(Base):
     __tablename__ = "rate_counter"
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    window_start: Mapped[dt.datetime] = mapped_column(index=True)  # for purging old rows
+    # When the counting window ends: attempts count until then, and an ended counter carries
+    # nothing (the next attempt starts a new window), so it may be deleted.
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
     count: Mapped[int] = mapped_column(default=0)

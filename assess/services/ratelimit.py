@@ -8,24 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from ..database import run_write
 from ..extensions import db
 from ..models import RateCounter, as_utc, utcnow
-
-#: Counters idle this long are deleted (or after the longest window in use, if longer): keys
-#: are made from addresses and links anyone can make up, so the table must not grow without end.
-PURGE_AFTER = dt.timedelta(days=2)
-
-
-def _purge_age(window: dt.timedelta) -> dt.timedelta:
-    """How old a counter must be to go: older than every window a counter may have (this
-    call's, the configured sign-in lock-out, two days)."""
-    login = dt.timedelta(seconds=int(current_app.config.get("LOGIN_LOCK_SECONDS", 0)))
-    return max(PURGE_AFTER, window, login)
 
 
 def take(key: str, limit: int, window: dt.timedelta) -> bool:
@@ -36,15 +24,14 @@ def take(key: str, limit: int, window: dt.timedelta) -> bool:
         # FOR UPDATE serialises attempts on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
         row = db.session.get(RateCounter, key, with_for_update=True)
         if row is None:
-            # A new key is the moment the table grows: old counters go first (an index scan),
-            # never one whose window may still be running.
-            db.session.execute(delete(RateCounter).where(
-                RateCounter.window_start < now - _purge_age(window)))
-            db.session.add(RateCounter(key=key, window_start=now, count=1))
+            # A new key is the moment the table grows (keys are made from addresses and links
+            # anyone can make up): counters whose window ended go first (an index scan).
+            db.session.execute(delete(RateCounter).where(RateCounter.expires_at <= now))
+            db.session.add(RateCounter(key=key, expires_at=now + window, count=1))
             db.session.flush()
             return 1
-        if as_utc(row.window_start) + window <= now:
-            row.window_start = now
+        if as_utc(row.expires_at) <= now:
+            row.expires_at = now + window
             row.count = 1
         else:
             row.count += 1

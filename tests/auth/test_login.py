@@ -120,9 +120,9 @@ def test_the_lock_ends_after_its_time(app: Flask, auth: AuthActions,
         auth.login(EMAIL, "wrong password!")
     assert auth.login(EMAIL, PASSWORD).status_code == 429
     with app.app_context():
-        # the counting window began longer ago than the lock lasts
-        lock = dt.timedelta(seconds=app.config["LOGIN_LOCK_SECONDS"] + 1)
-        db.session.execute(update(RateCounter).values(window_start=utcnow() - lock))
+        # the counting window ended (it began longer ago than the lock lasts)
+        db.session.execute(update(RateCounter).values(
+            expires_at=utcnow() - dt.timedelta(seconds=1)))
         db.session.commit()
     assert auth.login(EMAIL, PASSWORD).status_code == 302
 
