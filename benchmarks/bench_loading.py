@@ -89,7 +89,7 @@ def measure(n_teams: int, per_team: int, runs: int) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-                          "SECRET_KEY": "bench"})
+                          "SECRET_KEY": "benchmark-secret-key-not-for-production"})
         with app.app_context():
             from flask_migrate import upgrade
 
