@@ -206,6 +206,15 @@ class Questionnaire:
         return tuple(item for item in self.items if item.type != "text")
 
     @cached_property
+    def answer_columns(self) -> tuple[str, ...]:
+        """Item ids of :attr:`answer_items`: the one definition of the stored column order.
+
+        Packed answers, answer matrices and instrument specs all index their columns by
+        this tuple.
+        """
+        return tuple(item.id for item in self.answer_items)
+
+    @cached_property
     def _items_by_id(self) -> dict[str, Item]:
         return {item.id: item for item in self.items}
 

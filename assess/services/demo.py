@@ -266,7 +266,7 @@ def _simulate_team(rng: np.random.Generator, campaign: Campaign, team: Team,
                    profile: TeamProfile, definition: Questionnaire, effects: np.ndarray,
                    *, improvement: float, with_drafts: bool) -> None:
     items = definition.answer_items
-    item_ids = [item.id for item in items]
+    item_ids = definition.answer_columns
     dim_index = {d.id: i for i, d in enumerate(definition.dimensions)}
     dim_of = {item.id: d.id for d in definition.dimensions for item in d.items}
     roles = [str(r) for r in definition.roles]

@@ -32,7 +32,7 @@ class CampaignAnswers:
 
 def instrument_spec(definition: Questionnaire, campaign: Campaign | None = None) -> InstrumentSpec:
     """The scoring description of a questionnaire (thresholds from the campaign, if given)."""
-    columns = {item.id: i for i, item in enumerate(definition.answer_items)}
+    columns = {item_id: i for i, item_id in enumerate(definition.answer_columns)}
     scales = {definition.scales[item.scale or ""] for item in definition.answer_items
               if item.type == "likert"}
     ranges = {(s.min, s.max) for s in scales}
@@ -78,7 +78,7 @@ def instrument_spec(definition: Questionnaire, campaign: Campaign | None = None)
 def load_answers(campaign: Campaign) -> CampaignAnswers:
     """Read every complete response of the campaign in one query and decode it at once."""
     definition = definition_of(campaign.questionnaire_version)
-    item_ids = tuple(item.id for item in definition.answer_items)
+    item_ids = definition.answer_columns
     rows = db.session.execute(
         select(Response.team_id, Response.role, Response.values)
         .where(Response.campaign_id == campaign.id,

@@ -317,7 +317,7 @@ def resume_with_code(ctx: LinkContext, code: str) -> Draft | None:
 def answers_of(ctx: LinkContext, draft: Draft) -> dict[str, answer_codec.Answer]:
     """The draft's saved scored answers, by item id."""
     blob = db.session.scalar(select(Response.values).where(Response.id == draft.id))
-    return answer_codec.decode([item.id for item in ctx.definition.answer_items], blob or b"")
+    return answer_codec.decode(ctx.definition.answer_columns, blob or b"")
 
 
 def texts_of(draft: Draft) -> dict[str, str]:
@@ -337,7 +337,7 @@ def save_page(ctx: LinkContext, response_id: int, page: int,
     tabs saving different pages at once cannot lose each other's answers.
     """
     _require_open(ctx)
-    item_ids = [item.id for item in ctx.definition.answer_items]
+    item_ids = ctx.definition.answer_columns
     text_ids = [item_id for item_id in texts]
 
     def work() -> None:
