@@ -91,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from .errors import register_error_handlers
+    from .error_pages import register_error_handlers
 
     register_error_handlers(app)
 

@@ -1,12 +1,16 @@
-"""Friendly error pages: HTML for people, JSON for API clients, never a traceback."""
+"""Friendly error pages: HTML for people, JSON for API clients, never a traceback.
+
+Which format a request gets is decided by its blueprint (``json_errors``), not by its path.
+"""
 
 from __future__ import annotations
 
 import pytest
-from flask import Flask, abort
+from flask import Blueprint, Flask, abort
 from flask.testing import FlaskClient
 from werkzeug.exceptions import ServiceUnavailable
 
+from assess.error_pages import json_errors
 from assess.errors import NotFound
 
 FRIENDLY = {
@@ -35,9 +39,14 @@ def failing_app(app: Flask) -> Flask:
     def _explode():  # type: ignore[no-untyped-def]
         raise Exploded("database password is hunter2 at /srv/assess/secret.py line 42")
 
-    @app.get("/api/test-only/explode")
+    # A blueprint that answers in JSON, mounted where the API will be.
+    api = json_errors(Blueprint("test_api", __name__, url_prefix="/api"))
+
+    @api.get("/test-only/explode")
     def _api_explode():  # type: ignore[no-untyped-def]
         raise Exploded("database password is hunter2")
+
+    app.register_blueprint(api)
 
     @app.get("/test-only/busy")
     def _busy():  # type: ignore[no-untyped-def]
@@ -129,8 +138,8 @@ def test_api_errors_are_json(failing: FlaskClient) -> None:
     assert "hunter2" not in response.get_data(as_text=True)
 
 
-def test_unknown_api_address_is_json_404(client: FlaskClient) -> None:
-    response = client.get("/api/no-such-thing")
+def test_unknown_api_address_is_json_404(failing: FlaskClient) -> None:
+    response = failing.get("/api/no-such-thing")
     assert response.status_code == 404
     assert response.get_json()["error"]["status"] == 404
     assert response.get_json()["error"]["title"] == "Not found"
@@ -179,3 +188,22 @@ def test_missing_csrf_token_is_400_with_a_reload_hint(csrf_app: Flask) -> None:
                                                            "password": "whatever-long"})
     assert response.status_code == 400
     assert "Please reload the page and try again." in response.get_data(as_text=True)
+
+
+def test_json_is_chosen_by_the_blueprint_not_the_path(app: Flask) -> None:
+    """A view under /api/ that belongs to no JSON blueprint answers with the HTML page."""
+
+    @app.get("/api/plain-view")
+    def _plain():  # type: ignore[no-untyped-def]
+        abort(404)
+
+    _assert_friendly_html(app.test_client().get("/api/plain-view"), 404)
+
+
+def test_domain_errors_import_without_flask() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, assess.errors; "
+            "sys.exit(1 if 'flask' in sys.modules else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
