@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import sys
-import warnings
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .errors import AssessError
+from .text import escape_controls
 
 
 def main() -> None:
@@ -31,7 +31,9 @@ def register_cli(app: Flask) -> None:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(message, err=True)
+    # Messages quote what people typed and what files hold: nothing in them may steer the
+    # terminal (escape sequences, bidi overrides), so control characters print escaped.
+    click.echo(escape_controls(message, keep="\n\t"), err=True)
     sys.exit(code)
 
 
@@ -290,34 +292,19 @@ def _print_baseline(record, as_json: bool) -> None:  # type: ignore[no-untyped-d
 @with_appcontext
 def score(campaign: str, baseline_ref: str | None, as_json: bool) -> None:
     """Score CAMPAIGN per team and dimension (hidden cells say "not enough responses")."""
-    from .errors import InvalidInput
-    from .scoring import ScoringWarning
-    from .services import baselines
-    from .services import scoring as scoring_service
+    from .cli_text import describe_result
+    from .services import results
     from .services.lookup import campaign_by_ref
 
     try:
         target = campaign_by_ref(campaign)
-        record = None
-        if baseline_ref is not None:  # given, even empty: look it up (and refuse '')
-            record = baselines.find(baseline_ref, target.organisation)
-        elif target.baseline_id is not None:
-            record = baselines.find(str(target.baseline_id))
-        key = target.questionnaire_version.key
-        if record is not None and record.questionnaire_key != key:
-            raise InvalidInput(f"baseline '{record.name}' is of questionnaire "
-                               f"'{record.questionnaire_key}', campaign '{target.name}' of "
-                               f"'{key}'")
-        reference = None if record is None else baselines.baseline_of(record)
-        with warnings.catch_warnings():
-            # Cells with fewer than 2 scores (teams without answers yet) or without spread
-            # are hidden or flagged in the result itself; the warnings add nothing here.
-            warnings.simplefilter("ignore", ScoringWarning)
-            result = scoring_service.score(target, baseline=reference)
+        # Given, even empty, --baseline is looked up (and '' refused); else the campaign's own.
+        choice = results.CAMPAIGN_BASELINE if baseline_ref is None else baseline_ref
+        result = results.campaign_result(target, choice)
     except AssessError as error:
         _fail(str(error))
         return
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
         return
-    click.echo(scoring_service.describe(result))
+    click.echo(describe_result(result))

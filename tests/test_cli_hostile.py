@@ -92,3 +92,60 @@ def test_baseline_import_paths(demo_app: Flask, path: str) -> None:
     _refused(cli.invoke(args=["baseline", "import", path, "--questionnaire",
                               "pmo-apo-maturity", "--name", "Imported"]))
     assert _counts(demo_app) == before
+
+
+def _rename_campaign(app: Flask, old: str, new: str) -> int:
+    from assess.models import Campaign
+
+    with app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.name == old))
+        campaign.name = new
+        db.session.commit()
+        return campaign.id
+
+
+def test_a_reference_that_is_an_id_and_a_name_is_refused_as_ambiguous(demo_app: Flask) -> None:
+    """A campaign named "1" is not silently mistaken for campaign 1: the reference is
+    refused with both candidates named, and each is reached by its own id."""
+    from assess.models import Campaign
+
+    with demo_app.app_context():
+        first = db.session.scalar(select(Campaign).order_by(Campaign.id))
+        first_id, first_name = first.id, first.name
+    renamed_id = _rename_campaign(demo_app, "Maturity wave 2", str(first_id))
+    assert renamed_id != first_id
+    cli = demo_app.test_cli_runner()
+    result = cli.invoke(args=["links", str(first_id)])
+    _refused(result)
+    assert f"'{first_id}' is the id of campaign '{first_name}'" in result.output
+    assert f"the name of campaign {renamed_id}" in result.output
+    reached = cli.invoke(args=["links", str(renamed_id)])
+    assert reached.exit_code == 0, reached.output
+    assert reached.output.startswith(f"{first_id} (open):")
+
+
+def test_a_name_that_looks_like_an_id_of_nothing_is_found_by_name(demo_app: Flask) -> None:
+    _rename_campaign(demo_app, "Maturity wave 2", "999999")
+    result = demo_app.test_cli_runner().invoke(args=["links", "999999"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("999999 (open):")
+
+
+@pytest.mark.parametrize("value", ["\x1b[2J\x1b[31mred", "\u202eevil", "nul\x00byte",
+                                   "bell\x07", "zero\u200bwidth"])
+def test_control_characters_in_references_are_printed_escaped(demo_app: Flask,
+                                                              value: str) -> None:
+    cli = demo_app.test_cli_runner()
+    for args in (["links", value], ["score", value],
+                 ["score", "Maturity wave 2", "--baseline", value],
+                 ["links", "Maturity wave 2", "--revoke", value]):
+        result = cli.invoke(args=args)
+        _refused(result)
+        assert not any(ch in result.output for ch in "\x1b\u202e\x00\x07\u200b"), result.output
+        assert "\\x" in result.output or "\\u" in result.output
+
+
+def test_long_references_are_cut_short_in_messages(demo_app: Flask) -> None:
+    result = demo_app.test_cli_runner().invoke(args=["links", LONG])
+    _refused(result)
+    assert len(result.output) < 300

@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 from pathlib import Path
 
 from sqlalchemy import select
 
-from ..converters import row_id
 from ..database import run_write
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..files import FileTooLarge, NotARegularFile, read_bounded
 from ..models import BaselineRecord, Campaign, Organisation, QuestionnaireVersion
-from ..scoring import Baseline, ScoringWarning, baseline_from_csv
+from ..scoring import Baseline, baseline_from_csv
 from ..scoring.baseline import parse_decimal
 from ..text import has_control_characters
+from .answers import instrument_spec
+from .lookup import resolve
 from .questionnaires import definition_of
-from .scoring import instrument_spec, score
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MIN_RESPONDENTS = 30
@@ -38,23 +37,18 @@ def baseline_of(record: BaselineRecord) -> Baseline:
 
 def find(ref: str, organisation: Organisation | None = None) -> BaselineRecord:
     """A stored baseline by id or name (within the organisation, or server-wide pools)."""
-    ref = ref.strip()
-    record_id = row_id(ref)
-    if record_id is not None:
-        record = db.session.get(BaselineRecord, record_id)
+
+    def visible(record: BaselineRecord | None) -> BaselineRecord | None:
         # by id too, another organisation's baseline stays invisible
-        if record is not None and (organisation is None
-                                   or record.organisation_id in (organisation.id, None)):
+        if record is None or organisation is None:
             return record
-    query = select(BaselineRecord).where(BaselineRecord.name == ref)
-    matches = list(db.session.scalars(query))
-    if organisation is not None:
-        matches = [m for m in matches if m.organisation_id in (organisation.id, None)]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise NotFound(f"several baselines are named '{ref}'; give the id")
-    raise NotFound(f"no baseline with id or name '{ref}'")
+        return record if record.organisation_id in (organisation.id, None) else None
+
+    return resolve(
+        ref, "baseline",
+        lambda number: visible(db.session.get(BaselineRecord, number)),
+        lambda name: [r for r in db.session.scalars(
+            select(BaselineRecord).where(BaselineRecord.name == name)) if visible(r)])
 
 
 def from_campaigns(campaigns: list[Campaign], *, name: str, kind: str) -> Baseline:
@@ -67,11 +61,11 @@ def from_campaigns(campaigns: list[Campaign], *, name: str, kind: str) -> Baseli
     """
     if not campaigns:
         raise InvalidInput("no campaign with answers to build a baseline from")
-    with warnings.catch_warnings():
-        # Teams without answers or without spread are flagged in the result itself.
-        warnings.simplefilter("ignore", ScoringWarning)
-        parts = [Baseline.from_campaign(score(c, with_previous=False), name=name, kind=kind)
-                 for c in campaigns]
+    # Imported here: the results service imports this module to look baselines up.
+    from .results import campaign_result
+
+    parts = [Baseline.from_campaign(campaign_result(c, None, with_previous=False),
+                                    name=name, kind=kind) for c in campaigns]
     baseline = parts[0] if len(parts) == 1 else Baseline.merge(parts, name=name, kind=kind)
     if all(d.n == 0 for d in baseline.dimensions):
         labels = ", ".join(c.name for c in campaigns)

@@ -29,7 +29,8 @@ from assess.models import (
     TeamLink,
 )
 from assess.scoring import Baseline, ScoringWarning, respondent_scores
-from assess.services import baselines, scoring
+from assess.services import answers as answer_loading
+from assess.services import baselines, results
 from assess.services.accounts import get_or_create_organisation
 from assess.services.demo import DEMO_ORGANISATION
 from assess.services.lookup import campaign_by_ref, organisation_by_name
@@ -90,8 +91,8 @@ def person_scores(campaigns: Sequence[Campaign]) -> tuple[np.ndarray, np.ndarray
     """Respondent dimension scores and "<campaign>:<team>" labels, pooled."""
     blocks, labels = [], []
     for c in campaigns:
-        answers = scoring.load_answers(c)
-        spec = scoring.instrument_spec(definition_of(c.questionnaire_version), c)
+        answers = answer_loading.load_answers(c)
+        spec = answer_loading.instrument_spec(definition_of(c.questionnaire_version), c)
         blocks.append(respondent_scores(answers.values, answers.dont_know, spec).scores)
         labels.extend(f"{c.id}:{t}" for t in answers.team_ids.tolist())
     return np.vstack(blocks), np.array(labels)
@@ -103,8 +104,8 @@ def visible_team_labels(campaigns: Sequence[Campaign]) -> dict[str, np.ndarray]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScoringWarning)
         for c in campaigns:
-            result = scoring.score(c, with_previous=False)
-            for team_id, name in scoring.team_names(c).items():
+            result = results.campaign_result(c, None, with_previous=False)
+            for team_id, name in answer_loading.team_names(c).items():
                 row = result.teams.row(name)
                 shown[f"{c.id}:{team_id}"] = ~result.teams.suppressed[row]
     return shown
@@ -226,7 +227,7 @@ def test_duplicate_names_are_refused(ctx: Flask):
 
 def test_a_wave_baseline_carries_no_team_mean_the_wave_hides(ctx: Flask):
     wave1 = campaign_by_ref(WAVE1)
-    result = scoring.score(wave1, with_previous=False)
+    result = results.campaign_result(wave1, None, with_previous=False)
     record = baselines.build_from_campaign(wave1, "Wave 1 reference")
     reference = baselines.baseline_of(record)
     for j, dim in enumerate(reference.dimensions):
@@ -429,7 +430,8 @@ def test_a_small_baseline_is_stored_but_not_usable(ctx: Flask, tmp_path: Path):
     reason = baselines.usability(record)
     assert reason is not None and "4 teams" in reason and "at least 5" in reason
     # ... and used anyway, it gives no verdict, percentile or effect size
-    result = scoring.score(campaign_by_ref(WAVE2), baseline=baselines.baseline_of(record))
+    result = results.campaign_result(campaign_by_ref(WAVE2),
+                                     baseline=baselines.baseline_of(record))
     assert all(v is None for v in result.teams.verdict.ravel())
     assert np.isnan(result.teams.d).all() and np.isnan(result.teams.percentile).all()
     assert result.baseline_notes[0] is not None and "at least 5" in result.baseline_notes[0]

@@ -21,11 +21,13 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from assess import answer_codec
+from assess.cli_text import describe_result
 from assess.errors import InvalidInput
 from assess.extensions import db
 from assess.models import Campaign, Response, ResponseStatus, Team
 from assess.scoring import DEFAULT_LEVEL_CUTS, Baseline
-from assess.services import scoring
+from assess.services import answers as answer_loading
+from assess.services import results
 from assess.services.lookup import campaign_by_ref
 from assess.services.questionnaires import definition_of
 
@@ -62,7 +64,7 @@ def _nan_key(row: np.ndarray) -> tuple[float, ...]:
 def test_instrument_spec_follows_the_shipped_yaml(ctx: Flask, key: str, campaign_name: str):
     doc = _yaml(key)
     campaign = campaign_by_ref(campaign_name)
-    spec = scoring.instrument_spec(definition_of(campaign.questionnaire_version), campaign)
+    spec = answer_loading.instrument_spec(definition_of(campaign.questionnaire_version), campaign)
     order = _answer_items(doc)
     column = {item["id"]: i for i, (_, item) in enumerate(order)}
     assert [d.id for d in spec.dimensions] == [d["id"] for d in doc["dimensions"]]
@@ -88,7 +90,8 @@ def test_instrument_spec_follows_the_shipped_yaml(ctx: Flask, key: str, campaign
 
 
 def test_shipped_maturity_spec_has_reverse_items_and_rubrics(ctx: Flask):
-    spec = scoring.instrument_spec(definition_of(campaign_by_ref(WAVE2).questionnaire_version))
+    version = campaign_by_ref(WAVE2).questionnaire_version
+    spec = answer_loading.instrument_spec(definition_of(version))
     assert all(any(d.reverse) for d in spec.dimensions)
     assert all(d.rubric_column is not None for d in spec.dimensions)
     assert {o for d in spec.dimensions for o in d.orientation} == {"pmo", "apo", "neutral"}
@@ -98,15 +101,15 @@ def test_thresholds_come_from_the_campaign_else_the_questionnaire(ctx: Flask):
     campaign = campaign_by_ref(WAVE2)
     definition = definition_of(campaign.questionnaire_version)
     anonymity = _yaml("pmo-apo-maturity")["anonymity"]
-    plain = scoring.instrument_spec(definition)
+    plain = answer_loading.instrument_spec(definition)
     assert (plain.min_n, plain.min_n_comments, plain.min_n_spread) == (
         anonymity["min_n"], anonymity["min_n_comments"], anonymity["min_n_spread"])
     campaign.min_n, campaign.min_n_comments, campaign.min_n_spread = 7, 12, 9
-    spec = scoring.instrument_spec(definition, campaign)
+    spec = answer_loading.instrument_spec(definition, campaign)
     assert (spec.min_n, spec.min_n_comments, spec.min_n_spread) == (7, 12, 9)
     # the spread threshold is never below the anonymity threshold
     campaign.min_n_spread = 3
-    assert scoring.instrument_spec(definition, campaign).min_n_spread == 7
+    assert answer_loading.instrument_spec(definition, campaign).min_n_spread == 7
     db.session.rollback()
 
 
@@ -122,7 +125,7 @@ def test_instrument_spec_refuses_items_on_different_scale_ranges(ctx: Flask):
     mixed = replace(definition, scales={**definition.scales, "agree7": seven},
                     dimensions=(replace(first, items=items),) + definition.dimensions[1:])
     with pytest.raises(InvalidInput, match="share one scale range"):
-        scoring.instrument_spec(mixed)
+        answer_loading.instrument_spec(mixed)
 
 
 # =============================================================================================
@@ -133,7 +136,7 @@ def test_load_answers_equals_decoding_each_complete_response(ctx: Flask, name: s
     campaign = campaign_by_ref(name)
     doc_key = campaign.questionnaire_version.key
     item_ids = tuple(item["id"] for _, item in _answer_items(_yaml(doc_key)))
-    answers = scoring.load_answers(campaign)
+    answers = answer_loading.load_answers(campaign)
     assert answers.item_ids == item_ids
 
     rows = db.session.execute(select(Response.team_id, Response.role, Response.values)
@@ -168,7 +171,7 @@ def test_load_answers_leaves_drafts_out(ctx: Flask):
         select(Response.status, func.count()).where(Response.campaign_id == campaign.id)
         .group_by(Response.status)).all())
     assert counts[ResponseStatus.DRAFT] > 0  # the demo's open wave has unfinished drafts
-    answers = scoring.load_answers(campaign)
+    answers = answer_loading.load_answers(campaign)
     assert answers.values.shape[0] == counts[ResponseStatus.COMPLETE]
 
 
@@ -189,9 +192,9 @@ def test_unanswered_items_are_nan_and_not_dont_know(ctx: Flask):
     team = next(link.team for link in campaign.team_links if link.team.name == SMALL_TEAM)
     definition = definition_of(campaign.questionnaire_version)
     ids = [i.id for i in definition.answer_items]
-    before = scoring.load_answers(campaign).values.shape[0]
+    before = answer_loading.load_answers(campaign).values.shape[0]
     _add_response(campaign, team, {ids[0]: 2, ids[1]: "dk", ids[2]: 5}, role="team member")
-    answers = scoring.load_answers(campaign)
+    answers = answer_loading.load_answers(campaign)
     assert answers.values.shape[0] == before + 1
     mine = [r for r in range(answers.values.shape[0])
             if _nan_key(answers.values[r])[:3] == (2.0, -1.0, 5.0)
@@ -208,7 +211,7 @@ def test_load_answers_of_a_campaign_without_responses(ctx: Flask):
                      questionnaire_version=campaign.questionnaire_version, name="Empty wave")
     db.session.add(fresh)
     db.session.commit()
-    answers = scoring.load_answers(fresh)
+    answers = answer_loading.load_answers(fresh)
     k = len(definition_of(campaign.questionnaire_version).answer_items)
     assert answers.values.shape == answers.dont_know.shape == (0, k)
     assert answers.team_ids.shape == (0,)
@@ -219,7 +222,7 @@ def test_load_answers_of_a_campaign_without_responses(ctx: Flask):
 # =============================================================================================
 @pytest.mark.parametrize("name", [WAVE1, WAVE2, READINESS])
 def test_the_three_person_team_is_hidden_on_every_dimension(ctx: Flask, name: str):
-    result = scoring.score(campaign_by_ref(name))
+    result = results.campaign_result(campaign_by_ref(name), None)
     t = result.teams
     row = t.row(SMALL_TEAM)
     assert t.n[row].tolist() == [3] * len(t.dimensions)
@@ -230,7 +233,7 @@ def test_the_three_person_team_is_hidden_on_every_dimension(ctx: Flask, name: st
         assert np.isnan(getattr(t, field)[row]).all(), field
     for field in ("verdict", "quadrant", "divided_views", "clear_change"):
         assert all(v is None for v in getattr(t, field)[row]), field
-    text = scoring.describe(result)
+    text = describe_result(result)
     block = text.split(f"{SMALL_TEAM}:\n", 1)[1].split("\n")[: len(t.dimensions)]
     assert block == [f"  {d}: not enough responses" for d in t.dimensions]
     assert json.dumps(result.to_dict(), allow_nan=False)
@@ -245,7 +248,7 @@ def _hidden_children_ok(child_values: np.ndarray, child_n: np.ndarray,
 
 @pytest.mark.parametrize("name", [WAVE1, WAVE2, READINESS])
 def test_no_hidden_team_can_be_recovered_by_subtraction(ctx: Flask, name: str):
-    result = scoring.score(campaign_by_ref(name))
+    result = results.campaign_result(campaign_by_ref(name), None)
     t, o = result.teams, result.organisation
     assert t.complementary.any()  # the small team forces a second team to be hidden
     for j, dim in enumerate(t.dimensions):
@@ -270,7 +273,7 @@ def test_no_hidden_team_can_be_recovered_by_subtraction(ctx: Flask, name: str):
 
 
 def test_a_lone_small_team_under_a_visible_organisation_hides_a_second_team(ctx: Flask):
-    result = scoring.score(campaign_by_ref(WAVE2))
+    result = results.campaign_result(campaign_by_ref(WAVE2), None)
     t = result.teams
     hidden = t.suppressed.all(axis=1)
     assert t.labels[int(np.flatnonzero(t.complementary.all(axis=1))[0])] != SMALL_TEAM
@@ -283,8 +286,8 @@ def test_a_lone_small_team_under_a_visible_organisation_hides_a_second_team(ctx:
 
 
 def test_wave_two_has_change_against_wave_one(ctx: Flask):
-    w1 = scoring.score(campaign_by_ref(WAVE1))
-    w2 = scoring.score(campaign_by_ref(WAVE2))
+    w1 = results.campaign_result(campaign_by_ref(WAVE1), None)
+    w2 = results.campaign_result(campaign_by_ref(WAVE2), None)
     assert w2.previous_dimensions == w2.dimensions
     t1, t2 = w1.teams, w2.teams
     assert t1.labels == t2.labels
@@ -304,7 +307,8 @@ def test_wave_two_has_change_against_wave_one(ctx: Flask):
     # the first wave has nothing to compare with
     assert w1.previous_dimensions == ()
     assert np.isnan(t1.change).all()
-    assert scoring.score(campaign_by_ref(WAVE2), with_previous=False).previous_dimensions == ()
+    assert results.campaign_result(
+        campaign_by_ref(WAVE2), None, with_previous=False).previous_dimensions == ()
 
 
 def test_baseline_verdicts_follow_the_rule_when_the_baseline_is_usable(ctx: Flask):
@@ -312,7 +316,7 @@ def test_baseline_verdicts_follow_the_rule_when_the_baseline_is_usable(ctx: Flas
 
     campaign = campaign_by_ref(WAVE2)
     reference = baselines.baseline_of(baselines.find(str(campaign.baseline_id)))
-    result = scoring.score(campaign, baseline=reference)
+    result = results.campaign_result(campaign, baseline=reference)
     assert result.baseline_notes == (None,) * len(result.dimensions)
     t = result.teams
     visible = ~t.spread_suppressed & ~t.no_spread
@@ -328,18 +332,19 @@ def test_baseline_verdicts_follow_the_rule_when_the_baseline_is_usable(ctx: Flas
 
 def test_a_small_baseline_gives_no_verdict(ctx: Flask):
     campaign = campaign_by_ref(WAVE2)
-    dims = scoring.instrument_spec(definition_of(campaign.questionnaire_version)).dimension_ids
+    definition = definition_of(campaign.questionnaire_version)
+    dims = answer_loading.instrument_spec(definition).dimension_ids
     rng = np.random.default_rng(3)
     scores = rng.uniform(1, 5, size=(12, len(dims)))
     small = Baseline.from_scores(scores, np.repeat(["a", "b"], 6), dims, name="Small",
                                  kind="import")
-    result = scoring.score(campaign, baseline=small)
+    result = results.campaign_result(campaign, baseline=small)
     assert all(note and "at least 30" in note for note in result.baseline_notes)
     for g in (result.teams, result.organisation):
         assert all(v is None for v in g.verdict.ravel())
         assert np.isnan(g.percentile).all() and np.isnan(g.d).all() and np.isnan(g.p).all()
-    assert "clearly" not in scoring.describe(result)
-    assert " in line" not in scoring.describe(result)
+    assert "clearly" not in describe_result(result)
+    assert " in line" not in describe_result(result)
 
 
 def test_score_json_has_no_nan(ctx: Flask):
@@ -347,7 +352,7 @@ def test_score_json_has_no_nan(ctx: Flask):
 
     campaign = campaign_by_ref(WAVE2)
     reference = baselines.baseline_of(baselines.find(str(campaign.baseline_id)))
-    data = scoring.score(campaign, baseline=reference).to_dict()
+    data = results.campaign_result(campaign, baseline=reference).to_dict()
 
     def refuse(token: str) -> None:
         raise AssertionError(f"{token} in the JSON")

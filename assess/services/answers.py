@@ -1,6 +1,8 @@
-"""Scoring a campaign: load its answers as arrays, build the instrument spec, call the engine.
+"""A campaign's answers as arrays, and the scoring view of its questionnaire.
 
-This is where the database meets :mod:`assess.scoring`; the engine itself stays pure.
+What the results service and the baselines feed the engine: :func:`load_answers` reads every
+complete response in one query and decodes it at once, :func:`instrument_spec` turns a
+questionnaire definition into the engine's :class:`InstrumentSpec`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from ..definitions import Questionnaire
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Campaign, Response, ResponseStatus, Team
-from ..scoring import Baseline, CampaignResult, DimensionSpec, InstrumentSpec, score_campaign
+from ..scoring import DimensionSpec, InstrumentSpec
 from .questionnaires import definition_of
 
 
@@ -97,49 +99,6 @@ def load_answers(campaign: Campaign) -> CampaignAnswers:
 
 
 def team_names(campaign: Campaign) -> dict[int, str]:
+    """The names of the campaign's teams, by team id."""
     ids = [link.team_id for link in campaign.team_links]
     return {t.id: t.name for t in db.session.scalars(select(Team).where(Team.id.in_(ids)))}
-
-
-def score(campaign: Campaign, *, baseline: Baseline | None = None,
-          with_previous: bool = True) -> CampaignResult:
-    """Score the campaign's complete responses per team (labelled by team name)."""
-    definition = definition_of(campaign.questionnaire_version)
-    spec = instrument_spec(definition, campaign)
-    answers = load_answers(campaign)
-    names = team_names(campaign)
-    labels = np.array([names.get(int(t), str(int(t))) for t in answers.team_ids], dtype=object)
-    previous = None
-    if with_previous and campaign.previous_campaign is not None:
-        previous = score(campaign.previous_campaign, with_previous=False)
-    roles = answers.roles if answers.values.shape[0] else None
-    if roles is not None:
-        roles = np.array([r if r is not None else "not given" for r in roles], dtype=object)
-    return score_campaign(
-        answers.values, answers.dont_know, labels, spec,
-        baseline=baseline, previous=previous, roles=roles,
-        team_labels=sorted(names.values()),
-    )
-
-
-def describe(result: CampaignResult) -> str:
-    """A plain-text table: one line per team and dimension, hidden cells stated as such."""
-    t = result.teams
-    lines = [f"{result.n_respondents} respondents scored ({result.n_excluded} excluded for "
-             f"answering too little)."]
-    for i, team in enumerate(t.labels):
-        lines.append(f"{team}:")
-        for j, dim in enumerate(t.dimensions):
-            if t.suppressed[i, j]:
-                lines.append(f"  {dim}: not enough responses")
-                continue
-            interval = (f" [{t.ci_low[i, j]:.2f}, {t.ci_high[i, j]:.2f}]"
-                        if np.isfinite(t.ci_low[i, j]) else "")
-            level = result.spec.level_labels[int(t.level_band[i, j]) - 1] \
-                if np.isfinite(t.level_band[i, j]) else "-"
-            notes = [level, t.verdict[i, j] or "",
-                     "no spread" if t.no_spread[i, j] else "",
-                     "divided views" if t.divided_views[i, j] else ""]
-            lines.append(f"  {dim}: n={t.n[i, j]} mean {t.mean[i, j]:.2f}{interval} "
-                         + " ".join(n for n in notes if n))
-    return "\n".join(lines)
