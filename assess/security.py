@@ -79,7 +79,7 @@ def same_secret(a: str, b: str) -> bool:
 
 
 def register_security_headers(app: Flask) -> None:
-    """Send the security headers SECURITY.md promises on every response."""
+    """Send the security headers docs/security.md lists on every response."""
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -1,6 +1,6 @@
 """Baselines in the database: build them from answers, import them from CSV, read them back.
 
-Four sources (STATISTICS.md): all teams of an organisation, a previous wave, all
+Four sources (docs/scoring.md, "Baselines"): all teams of an organisation, a previous wave, all
 organisations on this server (aggregates only, above thresholds), or an imported file of
 respondent-level dimension scores. A baseline stores aggregates only: per dimension the
 individual moments and the sorted team means.
