@@ -16,7 +16,7 @@ _ROW_ID = re.compile(r"[1-9][0-9]{0,9}")
 
 def row_id(text: str) -> int | None:
     """The row id `text` spells (ASCII digits, 1..2^31-1), or None: for references given by
-    id or name, where "１" or a 40-digit number is a name, not an id."""
+    id or name, where a full-width "1" (U+FF11) or a 40-digit number is a name, not an id."""
     if not _ROW_ID.fullmatch(text):
         return None
     value = int(text)
@@ -29,7 +29,7 @@ class RowIdConverter(IntegerConverter):
     Anything else is "not found" (404) before a view runs: a larger number would otherwise
     reach the database and fail there (integer out of range on PostgreSQL, an overflow in the
     SQLite driver) as a 500. Werkzeug's ``int`` matches ``\\\\d``, which takes any Unicode
-    digit ("１" is 1), so the pattern is spelled out.
+    digit (U+FF11, full-width one, is 1), so the pattern is spelled out.
     """
 
     regex = _ROW_ID.pattern  # no leading zeros: one URL per number

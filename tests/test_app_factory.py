@@ -32,6 +32,7 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 @pytest.fixture
 def env_app(environment: Path) -> Iterator[Flask]:
     """An application configured only from the environment, as in production."""
+    assert os.environ["ASSESS_INSTANCE_PATH"] == str(environment)
     app = create_app()
     yield app
     close_database(app)
@@ -57,8 +58,8 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(env_app: Flask
         assert _pragma("foreign_keys") == 1
 
 
-def test_busy_timeout_comes_from_the_environment(environment: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("environment")
+def test_busy_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSESS_SQLITE_BUSY_TIMEOUT_MS", "2500")
     app = create_app()
     try:
@@ -94,7 +95,8 @@ def test_database_url_from_the_environment(environment: Path, tmp_path: Path,
         close_database(app)
 
 
-def test_test_config_replaces_the_environment(environment: Path, tmp_path: Path,
+@pytest.mark.usefixtures("environment")
+def test_test_config_replaces_the_environment(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSESS_DATABASE_URL", f"sqlite:///{tmp_path / 'from-env.sqlite3'}")
     monkeypatch.setenv("ASSESS_MAX_CONTENT_LENGTH", "10")
@@ -123,7 +125,8 @@ def test_secret_key_is_created_once_and_kept_in_the_instance_folder(env_app: Fla
         close_database(restarted)
 
 
-def test_sessions_survive_a_restart(env_app: Flask, environment: Path) -> None:
+@pytest.mark.usefixtures("environment")
+def test_sessions_survive_a_restart(env_app: Flask) -> None:
     """A cookie signed by one worker is read by the next (same persisted key)."""
     with env_app.test_request_context():
         from flask import session

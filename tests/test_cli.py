@@ -36,7 +36,7 @@ SMALL_TEAM = "Fjord (design studio)"
 DEMO_TEAMS = sorted(profile.name for profile in demo_service.PROFILES)
 
 
-def run(app: Flask, *args: str, input: str | None = None) -> Result:  # noqa: A002
+def run(app: Flask, *args: str, input: str | None = None) -> Result:
     return app.test_cli_runner().invoke(args=list(args), input=input)
 
 
@@ -183,7 +183,8 @@ def test_a_broken_file_loads_nothing_even_beside_a_valid_one(app: Flask,
     result = run(app, "load-questionnaires", str(tmp_path / "all"))
 
     assert result.exit_code == 1
-    assert f"{broken}:" in result.stderr and "kind: must be one of" in result.stderr
+    assert f"{broken}:" in result.stderr
+    assert "kind: must be one of" in result.stderr
     assert "Nothing was loaded." in result.stderr
     assert count(app, QuestionnaireVersion) == 0
 
@@ -287,8 +288,10 @@ def test_demo_json_has_the_documented_shape(app: Flask) -> None:
     info = demo_json(app)
 
     assert set(info["coach"]) >= {"email", "password"}
-    assert isinstance(info["coach"]["email"], str) and "@" in info["coach"]["email"]
-    assert isinstance(info["coach"]["password"], str) and len(info["coach"]["password"]) >= 10
+    assert isinstance(info["coach"]["email"], str)
+    assert "@" in info["coach"]["email"]
+    assert isinstance(info["coach"]["password"], str)
+    assert len(info["coach"]["password"]) >= 10
     assert isinstance(info["organisation"]["name"], str)
     assert len(info["campaigns"]) == 3
     for campaign in info["campaigns"]:

@@ -21,7 +21,7 @@ HOSTILE = [
     "../../etc/passwd",
     "9" * 40,
     "-1",
-    "１",  # a full-width digit
+    "\uff11",  # a full-width digit
     "",
 ]
 

@@ -30,7 +30,8 @@ def _configured() -> Flask:
     return app
 
 
-def test_safe_defaults(instance: Path) -> None:
+@pytest.mark.usefixtures("instance")
+def test_safe_defaults() -> None:
     config = _configured().config
     assert config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
     assert config["SESSION_COOKIE_HTTPONLY"] is True
@@ -57,8 +58,8 @@ def test_environment_overrides_the_instance_config_file(instance: Path,
     assert _configured().config["BASE_URL"] == "https://from-env.example.org"
 
 
-def test_numbers_and_flags_from_the_environment_are_typed(instance: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("instance")
+def test_numbers_and_flags_from_the_environment_are_typed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSESS_MAX_CONTENT_LENGTH", "4096")
     monkeypatch.setenv("ASSESS_LOGIN_LOCK_SECONDS", "60")
     monkeypatch.setenv("ASSESS_SESSION_COOKIE_SECURE", "yes")
@@ -75,27 +76,29 @@ def test_secret_key_from_the_environment_is_not_written_to_disk(
     assert not (instance / "secret_key").exists()
 
 
+@pytest.mark.usefixtures("instance")
 @pytest.mark.parametrize("key", ["short", "x" * 31, "é" * 15])
 def test_a_short_secret_key_stops_the_start_with_a_clear_message(
-        instance: Path, monkeypatch: pytest.MonkeyPatch, key: str) -> None:
+        monkeypatch: pytest.MonkeyPatch, key: str) -> None:
     monkeypatch.setenv("ASSESS_SECRET_KEY", key)
     with pytest.raises(RuntimeError, match=r"SECRET_KEY is \d+ bytes long; use at least 32"):
         _configured()
 
 
-def test_a_secret_key_of_32_bytes_is_accepted(instance: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("instance")
+def test_a_secret_key_of_32_bytes_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSESS_SECRET_KEY", "é" * 16)  # 16 characters, 32 bytes
     assert _configured().config["SECRET_KEY"] == "é" * 16
 
 
-def test_flask_prefixed_variables_are_read(instance: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("instance")
+def test_flask_prefixed_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLASK_BASE_URL", "https://flask-env.example.org")
     assert _configured().config["BASE_URL"] == "https://flask-env.example.org"
 
 
-def test_https_turns_on_secure_cookies(instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("instance")
+def test_https_turns_on_secure_cookies(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSESS_PREFERRED_URL_SCHEME", "https")
     config = _configured().config
     assert config["SESSION_COOKIE_SECURE"] is True
@@ -116,8 +119,8 @@ def test_https_session_cookie_is_marked_secure(tmp_path: Path) -> None:
         close_database(app)
 
 
-def test_an_explicit_choice_wins_over_the_scheme(instance: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("instance")
+def test_an_explicit_choice_wins_over_the_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSESS_PREFERRED_URL_SCHEME", "https")
     monkeypatch.setenv("ASSESS_SESSION_COOKIE_SECURE", "false")
     assert _configured().config["SESSION_COOKIE_SECURE"] is False

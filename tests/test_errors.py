@@ -120,8 +120,8 @@ def test_a_crashing_view_shows_no_traceback(failing: FlaskClient,
     assert any(record.exc_info and record.exc_info[0] is Exploded for record in caplog.records)
 
 
-def test_domain_not_found_answers_like_an_unknown_address(failing: FlaskClient,
-                                                         client: FlaskClient) -> None:
+@pytest.mark.usefixtures("client")
+def test_domain_not_found_answers_like_an_unknown_address(failing: FlaskClient) -> None:
     response = failing.get("/test-only/missing-object")
     _assert_friendly_html(response, 404)
     assert "another organisation" not in response.get_data(as_text=True)

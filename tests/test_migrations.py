@@ -97,7 +97,8 @@ def test_demo_and_coach_sign_in_on_postgresql(pg_app: Flask) -> None:
         upgrade()
         info = ensure_demo()
         again = ensure_demo()
-    assert again is not None and info is not None
+    assert again is not None
+    assert info is not None
     assert again["coach"]["password"] == info["coach"]["password"]
     assert len(info["campaigns"]) == 3
 

@@ -35,7 +35,7 @@ def _assert_headers(response) -> None:  # type: ignore[no-untyped-def]
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("method, path", [
+@pytest.mark.parametrize(("method", "path"), [
     ("GET", "/"),
     ("GET", "/login"),
     ("POST", "/login"),

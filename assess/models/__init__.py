@@ -9,7 +9,6 @@ from .ratelimit import RateCounter
 from .response import Response, ResponseStatus, TextAnswer
 
 __all__ = [
-    "as_utc",
     "Base",
     "BaselineRecord",
     "Campaign",
@@ -28,6 +27,7 @@ __all__ = [
     "TeamLink",
     "TextAnswer",
     "User",
+    "as_utc",
     "utcnow",
     "utctoday",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -33,8 +34,9 @@ def _lock_the_address(app: Flask) -> None:
     assert attacker.login(EMAIL, PASSWORD).status_code == 429
 
 
+@pytest.mark.usefixtures("coach")
 def test_a_known_browser_signs_in_while_the_address_is_locked_elsewhere(
-        app: Flask, coach: dict[str, str]) -> None:
+        app: Flask) -> None:
     client, own = _browser(app)
     assert own.login(EMAIL, PASSWORD).status_code == 302
     own.logout()
@@ -49,7 +51,8 @@ def test_a_known_browser_signs_in_while_the_address_is_locked_elsewhere(
     assert LOCKED_MESSAGE in locked.get_data(as_text=True)
 
 
-def test_a_known_browser_has_a_limit_of_its_own(app: Flask, coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_a_known_browser_has_a_limit_of_its_own(app: Flask) -> None:
     _, own = _browser(app)
     own.login(EMAIL, PASSWORD)
     own.logout()
@@ -61,8 +64,9 @@ def test_a_known_browser_has_a_limit_of_its_own(app: Flask, coach: dict[str, str
     assert other.login(EMAIL, PASSWORD).status_code == 302
 
 
+@pytest.mark.usefixtures("coach")
 def test_the_cookie_counts_only_for_the_account_it_was_earned_on(
-        app: Flask, coach: dict[str, str]) -> None:
+        app: Flask) -> None:
     with app.app_context():
         create_coach("second@example.org", "Acme", "another good password")
     client, own = _browser(app)
@@ -73,7 +77,8 @@ def test_the_cookie_counts_only_for_the_account_it_was_earned_on(
     assert own.login(EMAIL, PASSWORD).status_code == 429
 
 
-def test_a_forged_or_tampered_cookie_is_ignored(app: Flask, coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_a_forged_or_tampered_cookie_is_ignored(app: Flask) -> None:
     client, own = _browser(app)
     own.login(EMAIL, PASSWORD)
     own.logout()
@@ -87,9 +92,10 @@ def test_a_forged_or_tampered_cookie_is_ignored(app: Flask, coach: dict[str, str
         assert stolen.login(EMAIL, PASSWORD).status_code == 429, forged[:20]
 
 
+@pytest.mark.usefixtures("coach")
 def test_the_cookie_is_httponly_scoped_to_sign_in_and_names_no_address(
-        app: Flask, coach: dict[str, str]) -> None:
-    client, own = _browser(app)
+        app: Flask) -> None:
+    _client, own = _browser(app)
     response = own.login(EMAIL, PASSWORD)
     header = next(h for h in response.headers.getlist("Set-Cookie")
                   if h.startswith(COOKIE_NAME + "="))
@@ -101,11 +107,12 @@ def test_the_cookie_is_httponly_scoped_to_sign_in_and_names_no_address(
     with app.test_request_context():
         payload = device._serializer().loads(value)  # signed (and compressed), not encrypted
     assert set(payload) == {"a", "d", "p"}
-    assert EMAIL not in json.dumps(payload) and "coach" not in json.dumps(payload)
+    assert EMAIL not in json.dumps(payload)
+    assert "coach" not in json.dumps(payload)
 
 
-def test_a_password_change_ends_the_trust_in_a_device(app: Flask,
-                                                      coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_a_password_change_ends_the_trust_in_a_device(app: Flask) -> None:
     """Someone who once knew the old password (and so holds device cookies) gets no attempts
     of their own at the new one."""
     from sqlalchemy import update
@@ -139,7 +146,8 @@ def test_an_address_stored_under_older_rules_can_still_sign_in(app: Flask) -> No
     assert browser.login("Odd<Address>@example.org", PASSWORD).status_code == 302
 
 
-def test_failed_sign_ins_leave_no_device_cookie(app: Flask, coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_failed_sign_ins_leave_no_device_cookie(app: Flask) -> None:
     client, own = _browser(app)
     own.login(EMAIL, WRONG)
     assert client.get_cookie(COOKIE_NAME, path="/login") is None

@@ -66,8 +66,8 @@ def _without(page: str, *values: str) -> str:
     return page
 
 
-def test_wrong_password_and_unknown_email_look_the_same(auth: AuthActions,
-                                                        coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_wrong_password_and_unknown_email_look_the_same(auth: AuthActions) -> None:
     wrong_password = auth.login(EMAIL, "not the password")
     unknown_email = auth.login("nobody@example.org", "not the password")
     assert wrong_password.status_code == unknown_email.status_code == 200
@@ -78,22 +78,23 @@ def test_wrong_password_and_unknown_email_look_the_same(auth: AuthActions,
                                                              "nobody@example.org")
 
 
-def test_failed_sign_in_does_not_sign_in(auth: AuthActions, client: FlaskClient,
-                                         coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_failed_sign_in_does_not_sign_in(auth: AuthActions, client: FlaskClient) -> None:
     auth.login(EMAIL, "not the password")
     assert client.get("/coach/").status_code == 302
 
 
-@pytest.mark.parametrize("email, password", [("", PASSWORD), (EMAIL, "")])
-def test_empty_fields_are_refused_on_the_form(auth: AuthActions, coach: dict[str, str],
-                                              email: str, password: str) -> None:
+@pytest.mark.usefixtures("coach")
+@pytest.mark.parametrize(("email", "password"), [("", PASSWORD), (EMAIL, "")])
+def test_empty_fields_are_refused_on_the_form(auth: AuthActions, email: str, password: str) -> None:
     response = auth.login(email, password)
     assert response.status_code == 200
     assert "This field is required." in text(response)
 
 
+@pytest.mark.usefixtures("coach")
 def test_five_failures_lock_the_account_even_for_the_right_password(
-        auth: AuthActions, client: FlaskClient, coach: dict[str, str]) -> None:
+        auth: AuthActions, client: FlaskClient) -> None:
     for _ in range(4):
         assert auth.login(EMAIL, "wrong password!").status_code == 200
     fifth = auth.login(EMAIL, "wrong password!")
@@ -114,8 +115,8 @@ def test_lock_applies_to_every_browser(app: Flask, auth: AuthActions,
     assert response.status_code == 429
 
 
-def test_the_lock_ends_after_its_time(app: Flask, auth: AuthActions,
-                                      coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_the_lock_ends_after_its_time(app: Flask, auth: AuthActions) -> None:
     for _ in range(5):
         auth.login(EMAIL, "wrong password!")
     assert auth.login(EMAIL, PASSWORD).status_code == 429
@@ -127,8 +128,8 @@ def test_the_lock_ends_after_its_time(app: Flask, auth: AuthActions,
     assert auth.login(EMAIL, PASSWORD).status_code == 302
 
 
-def test_a_successful_sign_in_resets_the_failure_count(app: Flask, auth: AuthActions,
-                                                       coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("app", "coach")
+def test_a_successful_sign_in_resets_the_failure_count(auth: AuthActions) -> None:
     for _ in range(4):
         auth.login(EMAIL, "wrong password!")
     assert auth.login(EMAIL, PASSWORD).status_code == 302
@@ -138,8 +139,8 @@ def test_a_successful_sign_in_resets_the_failure_count(app: Flask, auth: AuthAct
     assert auth.login(EMAIL, PASSWORD).status_code == 302
 
 
-def test_disabled_account_cannot_sign_in(app: Flask, auth: AuthActions,
-                                         coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_disabled_account_cannot_sign_in(app: Flask, auth: AuthActions) -> None:
     with app.app_context():
         db.session.execute(update(User).values(is_enabled=False))
         db.session.commit()
@@ -148,9 +149,9 @@ def test_disabled_account_cannot_sign_in(app: Flask, auth: AuthActions,
     assert GENERIC_FAILURE in text(response)
 
 
+@pytest.mark.usefixtures("coach")
 @pytest.mark.parametrize("password", [PASSWORD, "wrong password!"])
 def test_every_sign_in_costs_one_password_check(app: Flask, auth: AuthActions,
-                                                coach: dict[str, str],
                                                 monkeypatch: pytest.MonkeyPatch,
                                                 password: str) -> None:
     """Unknown, disabled and enabled accounts all pay one Argon2 check, so the time an
@@ -174,7 +175,8 @@ def test_every_sign_in_costs_one_password_check(app: Flask, auth: AuthActions,
     assert all(h.startswith("$argon2id$") for h in calls)
 
 
-def test_password_is_stored_hashed(app: Flask, coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_password_is_stored_hashed(app: Flask) -> None:
     with app.app_context():
         stored = db.session.scalar(select(User.password_hash))
     assert stored is not None
@@ -242,14 +244,15 @@ def test_next_from_the_query_string_is_checked_too(client: FlaskClient,
 
 # --- hostile input ---------------------------------------------------------------------------
 
-def test_very_long_email_is_refused_politely(auth: AuthActions, coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_very_long_email_is_refused_politely(auth: AuthActions) -> None:
     response = auth.login("a" * 10_000 + "@example.org", PASSWORD)
     assert response.status_code == 200
     assert "Field cannot be longer than 254 characters." in text(response)
 
 
-def test_very_long_password_is_refused_politely(auth: AuthActions,
-                                                coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_very_long_password_is_refused_politely(auth: AuthActions) -> None:
     response = auth.login(EMAIL, "p" * 10_000)
     assert response.status_code == 200
     assert "Field cannot be longer than 256 characters." in text(response)
@@ -257,9 +260,9 @@ def test_very_long_password_is_refused_politely(auth: AuthActions,
     assert "p" * 300 not in text(response)
 
 
+@pytest.mark.usefixtures("coach")
 @pytest.mark.parametrize("password", ["\x00", PASSWORD + "\x00", "\x00" + PASSWORD])
 def test_nul_byte_in_the_password_is_a_plain_failure(auth: AuthActions, client: FlaskClient,
-                                                     coach: dict[str, str],
                                                      password: str) -> None:
     response = auth.login(EMAIL, password)
     assert response.status_code == 200
@@ -267,8 +270,8 @@ def test_nul_byte_in_the_password_is_a_plain_failure(auth: AuthActions, client: 
     assert client.get("/coach/").status_code == 302
 
 
-def test_nul_byte_in_the_email_is_a_plain_failure(auth: AuthActions,
-                                                  coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_nul_byte_in_the_email_is_a_plain_failure(auth: AuthActions) -> None:
     response = auth.login("coach\x00@example.org", PASSWORD)
     assert response.status_code == 200
     assert GENERIC_FAILURE in text(response)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -11,8 +12,8 @@ from tests.auth.conftest import EMAIL, PASSWORD
 from tests.conftest import AuthActions
 
 
-def test_logout_signs_out(auth: AuthActions, client: FlaskClient,
-                          coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_logout_signs_out(auth: AuthActions, client: FlaskClient) -> None:
     auth.login(EMAIL, PASSWORD)
     response = auth.logout()
     assert response.status_code == 302
@@ -21,8 +22,8 @@ def test_logout_signs_out(auth: AuthActions, client: FlaskClient,
     assert client.get("/coach/").status_code == 302
 
 
-def test_logout_is_post_only(auth: AuthActions, client: FlaskClient,
-                             coach: dict[str, str]) -> None:
+@pytest.mark.usefixtures("coach")
+def test_logout_is_post_only(auth: AuthActions, client: FlaskClient) -> None:
     auth.login(EMAIL, PASSWORD)
     assert client.get("/logout").status_code == 405
     assert client.get("/coach/").status_code == 200  # still signed in

@@ -120,9 +120,11 @@ def assert_action_done(app: Flask, workspace: Workspace, action: str,
     assert after != before
     assert not link_works(app, workspace, team)  # the old link stops working either way
     if action == "revoke":
-        assert after[0] is None and after[2] is not None
+        assert after[0] is None
+        assert after[2] is not None
     else:
-        assert after[0] is not None and after[2] is None
+        assert after[0] is not None
+        assert after[2] is None
 
 
 # --- the link action -------------------------------------------------------------------------
@@ -159,15 +161,15 @@ def test_a_link_action_without_a_token_is_refused_and_changes_nothing(
     assert not link_works(csrf_app, acme, "Apollo")
 
 
-def _empty(app: Flask, workspace: Workspace, good: str) -> str:
+def _empty(_app: Flask, _workspace: Workspace, _good: str) -> str:
     return ""
 
 
-def _garbage(app: Flask, workspace: Workspace, good: str) -> str:
+def _garbage(_app: Flask, _workspace: Workspace, _good: str) -> str:
     return "not-a-csrf-token"
 
 
-def _tampered(app: Flask, workspace: Workspace, good: str) -> str:
+def _tampered(_app: Flask, _workspace: Workspace, good: str) -> str:
     """The right token with its signature changed. (The signature's first character: the
     last one may only carry base64 padding bits, and changing it can leave the bytes equal.)"""
     body, signature = good.rsplit(".", 1)
@@ -175,12 +177,12 @@ def _tampered(app: Flask, workspace: Workspace, good: str) -> str:
     return f"{body}.{first}{signature[1:]}"
 
 
-def _other_browser_anonymous(app: Flask, workspace: Workspace, good: str) -> str:
+def _other_browser_anonymous(app: Flask, _workspace: Workspace, _good: str) -> str:
     """A valid token of someone else's (signed-out) browser, e.g. an attacker's own."""
     return token_in(parse_html(app.test_client().get("/login")))
 
 
-def _other_browser_same_coach(app: Flask, workspace: Workspace, good: str) -> str:
+def _other_browser_same_coach(app: Flask, workspace: Workspace, _good: str) -> str:
     """A valid token of the same coach's session in another browser."""
     return home_token(sign_in(app, workspace), workspace)
 
@@ -284,7 +286,8 @@ def test_sign_out_is_a_post_that_needs_the_token(csrf_app: Flask, acme: Workspac
     assert signed_out.status_code == 302
     assert signed_out.headers["Location"].startswith("/login")
     home = client.get("/coach/")
-    assert home.status_code == 302 and home.headers["Location"].startswith("/login")
+    assert home.status_code == 302
+    assert home.headers["Location"].startswith("/login")
 
 
 def test_signing_in_needs_the_token(csrf_app: Flask, acme: Workspace) -> None:
@@ -294,7 +297,8 @@ def test_signing_in_needs_the_token(csrf_app: Flask, acme: Workspace) -> None:
         data = dict(acme.login) if bad is None else {**acme.login, "csrf_token": bad}
         assert_refused(client.post("/login", data=data))
         home = client.get("/coach/")
-        assert home.status_code == 302 and home.headers["Location"].startswith("/login")
+        assert home.status_code == 302
+        assert home.headers["Location"].startswith("/login")
     token = token_in(parse_html(client.get("/login")))
     assert client.post("/login", data={**acme.login, "csrf_token": token}).status_code == 302
     assert client.get("/coach/").status_code == 200

@@ -77,7 +77,8 @@ def test_anonymous_and_get_requests_change_nothing(demo_app) -> None:
     anonymous = demo_app.test_client()
     response = anonymous.post(f"/coach/campaigns/{campaign_id}/teams/{team_id}/link",
                               data={"action": "revoke"})
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
     client = demo_app.test_client()
     _login_demo(demo_app, client)
     assert client.get(f"/coach/campaigns/{campaign_id}/teams/{team_id}/link").status_code == 405
@@ -100,7 +101,7 @@ def test_ids_out_of_the_database_range_are_not_found(demo_app) -> None:
         ("0", team_id),
         ("-1", team_id),
         (f"{campaign_id}.0", team_id),
-        ("１", team_id),  # a full-width digit
+        ("\uff11", team_id),  # a full-width digit
         (f"0{campaign_id}", team_id),  # a leading zero: not the campaign's URL
     ]:
         response = client.post(f"/coach/campaigns/{bad_campaign}/teams/{bad_team}/link",

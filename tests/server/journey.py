@@ -261,7 +261,8 @@ class Respondent:
         return form
 
     def submit(self, *, follow: bool = True) -> requests.Response:
-        assert self.submit_key is not None and self.csrf is not None
+        assert self.submit_key is not None
+        assert self.csrf is not None
         self.in_flight = 0
         response = self.post("/s/submit", {"csrf_token": self.csrf,
                                            "submit_key": self.submit_key},

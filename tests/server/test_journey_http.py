@@ -28,7 +28,8 @@ def test_journey_over_http_stores_exactly_what_was_sent(server: Server) -> None:
     try:
         # Device 1: open the link (token swapped for a cookie), start with a role, 4 pages.
         opened = first.open()
-        assert opened.history and opened.history[0].status_code == 302
+        assert opened.history
+        assert opened.history[0].status_code == 302
         assert opened.url == server.base_url + "/s/"
         first.start(role="1")
         assert first.code is not None

@@ -26,7 +26,7 @@ def _count(model: type) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-@pytest.mark.parametrize("raw, clean", [
+@pytest.mark.parametrize(("raw", "clean"), [
     ("coach@example.org", "coach@example.org"),
     ("  Coach@Example.ORG\t", "coach@example.org"),
     ("first.last+tag@sub.example.co.uk", "first.last+tag@sub.example.co.uk"),
@@ -55,7 +55,8 @@ def test_malformed_emails_are_refused(raw: str) -> None:
         accounts.validate_email(raw)
 
 
-def test_create_coach_stores_a_hash_and_a_membership(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_create_coach_stores_a_hash_and_a_membership() -> None:
     user = accounts.create_coach("coach@example.org", "Acme", PASSWORD, display_name=" Casey ")
     assert user.email == "coach@example.org"
     assert user.display_name == "Casey"
@@ -63,38 +64,43 @@ def test_create_coach_stores_a_hash_and_a_membership(ctx: Flask) -> None:
     assert [org.name for org in user.organisations] == ["Acme"]
 
 
-@pytest.mark.parametrize("password, message", [
+@pytest.mark.usefixtures("ctx")
+@pytest.mark.parametrize(("password", "message"), [
     ("x" * 9, "at least 10 characters"),
     ("x" * 257, "at most 256 characters"),
 ])
-def test_password_length_rules(ctx: Flask, password: str, message: str) -> None:
+def test_password_length_rules(password: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         accounts.create_coach("coach@example.org", "Acme", password)
     assert _count(User) == 0
     assert _count(Organisation) == 0
 
 
-@pytest.mark.parametrize("name, message", [
+@pytest.mark.usefixtures("ctx")
+@pytest.mark.parametrize(("name", "message"), [
     ("   ", "The organisation name is empty."),
     ("x" * 201, "longer than 200 characters"),
 ])
-def test_organisation_name_rules(ctx: Flask, name: str, message: str) -> None:
+def test_organisation_name_rules(name: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         accounts.create_coach("coach@example.org", name, PASSWORD)
     db.session.commit()  # a later commit in the same request must not save half the work
     assert _count(User) == 0
 
 
-def test_organisation_names_are_matched_with_spaces_collapsed(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_organisation_names_are_matched_with_spaces_collapsed() -> None:
     accounts.create_coach("one@example.org", "Acme  Corp", PASSWORD)
     accounts.create_coach("two@example.org", " Acme Corp ", PASSWORD)
     assert db.session.scalars(select(Organisation.name)).all() == ["Acme Corp"]
 
 
-def test_authenticate_outcomes(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_authenticate_outcomes() -> None:
     accounts.create_coach("coach@example.org", "Acme", PASSWORD)
     good = accounts.authenticate("coach@example.org", PASSWORD)
-    assert good.user is not None and good.user.last_login_at is not None
+    assert good.user is not None
+    assert good.user.last_login_at is not None
     wrong = accounts.authenticate("coach@example.org", "nope")
     unknown = accounts.authenticate("who@example.org", PASSWORD)
     assert wrong == unknown == accounts.LoginOutcome(None, accounts.GENERIC_FAILURE)
@@ -106,11 +112,13 @@ def test_lock_after_the_configured_number_of_failures(ctx: Flask) -> None:
     for _ in range(3):
         assert not accounts.authenticate("coach@example.org", "nope").locked
     outcome = accounts.authenticate("coach@example.org", PASSWORD)
-    assert outcome.locked and outcome.user is None
+    assert outcome.locked
+    assert outcome.user is None
     assert outcome.message == accounts.LOCKED_MESSAGE
 
 
-def test_end_all_sessions_changes_the_session_id(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_end_all_sessions_changes_the_session_id() -> None:
     user = accounts.create_coach("coach@example.org", "Acme", PASSWORD)
     before = user.get_id()
     accounts.end_all_sessions(user)

@@ -135,7 +135,8 @@ def check_aggregates(record: BaselineRecord, campaigns: Sequence[Campaign]) -> N
 # =============================================================================================
 # building
 # =============================================================================================
-def test_build_from_campaign_stores_the_wave_aggregates(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_build_from_campaign_stores_the_wave_aggregates():
     wave1 = campaign_by_ref(WAVE1)
     before = stored()
     record = baselines.build_from_campaign(wave1)
@@ -152,7 +153,8 @@ def test_build_from_campaign_stores_the_wave_aggregates(ctx: Flask):
     assert baselines.find(str(record.id)) == record
 
 
-def test_build_for_organisation_pools_every_campaign_of_the_questionnaire(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_build_for_organisation_pools_every_campaign_of_the_questionnaire():
     org = organisation_by_name(DEMO_ORGANISATION)
     record = baselines.build_for_organisation(org, MATURITY, "Demo, both waves")
     assert (record.kind, record.organisation_id, record.source_campaign_id) == (
@@ -166,7 +168,8 @@ def test_build_for_organisation_pools_every_campaign_of_the_questionnaire(ctx: F
         baselines.build_for_organisation(org, "no-such-questionnaire")
 
 
-def test_pool_leaves_demo_organisations_out(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_pool_leaves_demo_organisations_out():
     first = add_organisation("Acme Logistics", [6, 7, 5, 8, 6], seed=11)
     second = add_organisation("Bolt Insurance", [9, 5, 4, 6], seed=12, level=3.6)
     add_organisation("Another demo (demo data)", [10, 10, 10], seed=13, level=1.5,
@@ -191,7 +194,8 @@ def test_pool_leaves_demo_organisations_out(ctx: Flask):
         assert math.isclose(a.sd, b.sd, abs_tol=1e-12)
 
 
-def test_pool_of_demo_data_only_is_refused(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_pool_of_demo_data_only_is_refused():
     before = stored()
     with pytest.raises(InvalidInput, match="no organisation \\(other than demo data\\) has "
                                            "answers to 'pmo-apo-maturity'"):
@@ -199,7 +203,8 @@ def test_pool_of_demo_data_only_is_refused(ctx: Flask):
     assert stored() == before
 
 
-def test_duplicate_names_are_refused(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_duplicate_names_are_refused():
     wave1 = campaign_by_ref(WAVE1)
     baselines.build_from_campaign(wave1, "Spring reference")
     before = stored()
@@ -225,7 +230,8 @@ def test_duplicate_names_are_refused(ctx: Flask):
         baselines.find("nothing")
 
 
-def test_a_wave_baseline_carries_no_team_mean_the_wave_hides(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_a_wave_baseline_carries_no_team_mean_the_wave_hides():
     wave1 = campaign_by_ref(WAVE1)
     result = results.campaign_result(wave1, None, with_previous=False)
     record = baselines.build_from_campaign(wave1, "Wave 1 reference")
@@ -250,7 +256,8 @@ def _rows(n_teams: int, size: int, seed: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_import_a_good_file(ctx: Flask, tmp_path: Path):
+@pytest.mark.usefixtures("ctx")
+def test_import_a_good_file(tmp_path: Path):
     text = _rows(6, 6, seed=4) + "T0,3.5,,2\n\n"
     path = tmp_path / "norms.csv"
     path.write_text("\ufeff" + text, encoding="utf-8")  # a BOM, as spreadsheet exports write
@@ -326,8 +333,9 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize("text, message", BAD_FILES)
-def test_bad_files_are_refused_and_nothing_is_stored(ctx: Flask, tmp_path: Path, text: str,
+@pytest.mark.usefixtures("ctx")
+@pytest.mark.parametrize(("text", "message"), BAD_FILES)
+def test_bad_files_are_refused_and_nothing_is_stored(tmp_path: Path, text: str,
                                                      message: str):
     path = tmp_path / "bad.csv"
     path.write_text(text, encoding="utf-8")
@@ -338,7 +346,8 @@ def test_bad_files_are_refused_and_nothing_is_stored(ctx: Flask, tmp_path: Path,
     assert stored() == before
 
 
-def test_oversized_non_utf8_and_missing_files_are_refused(ctx: Flask, tmp_path: Path):
+@pytest.mark.usefixtures("ctx")
+def test_oversized_non_utf8_and_missing_files_are_refused(tmp_path: Path):
     before = stored()
     big = tmp_path / "big.csv"
     with big.open("wb") as handle:  # sparse: the size check must come before reading
@@ -359,15 +368,16 @@ def test_oversized_non_utf8_and_missing_files_are_refused(ctx: Flask, tmp_path: 
     assert stored() == before
 
 
-def test_a_negative_score_with_spaces_around_is_a_number_not_a_formula(ctx: Flask,
-                                                                       tmp_path: Path):
+@pytest.mark.usefixtures("ctx")
+def test_a_negative_score_with_spaces_around_is_a_number_not_a_formula(tmp_path: Path):
     path = tmp_path / "spaced.csv"
     path.write_text("team,standards\nA, -2.5 \n", encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"'standards' = -2.5 lies outside the scale"):
         baselines.import_csv(path, MATURITY, "Spaced", None)
 
 
-def test_special_files_are_refused_without_reading_forever(ctx: Flask, tmp_path: Path):
+@pytest.mark.usefixtures("ctx")
+def test_special_files_are_refused_without_reading_forever(tmp_path: Path):
     """A FIFO or a device reports size 0; the import refuses it instead of blocking on it."""
     before = stored()
     fifo = tmp_path / "scores.csv"
@@ -381,8 +391,9 @@ def test_special_files_are_refused_without_reading_forever(ctx: Flask, tmp_path:
     assert stored() == before
 
 
+@pytest.mark.usefixtures("ctx")
 @pytest.mark.parametrize(
-    "name, message",
+    ("name", "message"),
     [
         ("x" * 201, "the baseline name is 201 characters long; at most 200"),
         ("", "the baseline name is empty"),
@@ -391,7 +402,7 @@ def test_special_files_are_refused_without_reading_forever(ctx: Flask, tmp_path:
         ("Norms\u202e", "control characters"),  # right-to-left override
     ],
 )
-def test_bad_baseline_names_are_refused(ctx: Flask, tmp_path: Path, name: str, message: str):
+def test_bad_baseline_names_are_refused(tmp_path: Path, name: str, message: str):
     path = tmp_path / "norms.csv"
     path.write_text(_rows(6, 6), encoding="utf-8")
     before = stored()
@@ -400,14 +411,16 @@ def test_bad_baseline_names_are_refused(ctx: Flask, tmp_path: Path, name: str, m
     assert stored() == before
 
 
-def test_a_name_of_exactly_200_characters_is_stored(ctx: Flask, tmp_path: Path):
+@pytest.mark.usefixtures("ctx")
+def test_a_name_of_exactly_200_characters_is_stored(tmp_path: Path):
     path = tmp_path / "norms.csv"
     path.write_text(_rows(6, 6), encoding="utf-8")
     record = baselines.import_csv(path, MATURITY, "N" * 200, None)
     assert record.name == "N" * 200
 
 
-def test_import_refuses_a_duplicate_name(ctx: Flask, tmp_path: Path):
+@pytest.mark.usefixtures("ctx")
+def test_import_refuses_a_duplicate_name(tmp_path: Path):
     path = tmp_path / "norms.csv"
     path.write_text(_rows(6, 6), encoding="utf-8")
     baselines.import_csv(path, MATURITY, "Norms", None)
@@ -417,29 +430,37 @@ def test_import_refuses_a_duplicate_name(ctx: Flask, tmp_path: Path):
     assert stored() == before
 
 
-def test_a_small_baseline_is_stored_but_not_usable(ctx: Flask, tmp_path: Path):
+@pytest.mark.usefixtures("ctx")
+def test_a_small_baseline_is_stored_but_not_usable(tmp_path: Path):
     path = tmp_path / "small.csv"
     path.write_text(_rows(2, 10), encoding="utf-8")  # 20 respondents, 2 teams
     record = baselines.import_csv(path, MATURITY, "Small norms", None)
     assert (record.n_respondents, record.n_teams) == (20, 2)
     reason = baselines.usability(record)
-    assert reason is not None and "20 respondents" in reason and "at least 30" in reason
+    assert reason is not None
+    assert "20 respondents" in reason
+    assert "at least 30" in reason
     # enough respondents but too few teams
     path.write_text(_rows(4, 10), encoding="utf-8")
     record = baselines.import_csv(path, MATURITY, "Few teams", None)
     reason = baselines.usability(record)
-    assert reason is not None and "4 teams" in reason and "at least 5" in reason
+    assert reason is not None
+    assert "4 teams" in reason
+    assert "at least 5" in reason
     # ... and used anyway, it gives no verdict, percentile or effect size
     result = results.campaign_result(campaign_by_ref(WAVE2),
                                      baseline=baselines.baseline_of(record))
     assert all(v is None for v in result.teams.verdict.ravel())
-    assert np.isnan(result.teams.d).all() and np.isnan(result.teams.percentile).all()
-    assert result.baseline_notes[0] is not None and "at least 5" in result.baseline_notes[0]
+    assert np.isnan(result.teams.d).all()
+    assert np.isnan(result.teams.percentile).all()
+    assert result.baseline_notes[0] is not None
+    assert "at least 5" in result.baseline_notes[0]
     # dimensions the file does not cover say so
     assert "has no data for dimension 'governance'" in result.baseline_notes[4]
 
 
-def test_baseline_of_an_organisation_exactly_at_the_minimum_is_usable(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_baseline_of_an_organisation_exactly_at_the_minimum_is_usable():
     campaign = add_organisation("Acme Logistics", [6, 6, 6, 6, 6], seed=21)
     record = baselines.build_from_campaign(campaign, "Exactly 30 and 5")
     assert (record.n_respondents, record.n_teams) == (30, 5)

@@ -49,9 +49,11 @@ def _campaigns() -> dict[str, Campaign]:
     return {c.name: c for c in db.session.scalars(select(Campaign))}
 
 
-def test_everything_is_labelled_as_demo(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_everything_is_labelled_as_demo() -> None:
     org = db.session.scalar(select(Organisation))
-    assert org is not None and org.is_demo
+    assert org is not None
+    assert org.is_demo
     assert "demo" in org.name.lower()
     assert all(c.is_demo for c in _campaigns().values())
 
@@ -61,7 +63,8 @@ def test_at_least_six_teams_one_of_them_small() -> None:
     assert [p.name for p in demo.PROFILES if p.size < 5] == ["Fjord (design studio)"]
 
 
-def test_waves_and_their_order(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_waves_and_their_order() -> None:
     campaigns = _campaigns()
     assert set(campaigns) == {"Maturity wave 1", "Maturity wave 2", "Transformation readiness"}
     wave1, wave2 = campaigns["Maturity wave 1"], campaigns["Maturity wave 2"]
@@ -73,7 +76,8 @@ def test_waves_and_their_order(ctx: Flask) -> None:
         "transformation-readiness")
 
 
-def test_team_sizes_and_the_small_team(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_team_sizes_and_the_small_team() -> None:
     campaigns = _campaigns()
     for name in ("Maturity wave 1", "Transformation readiness"):
         assert _completed(campaigns[name]) == SIZES
@@ -84,14 +88,16 @@ def test_team_sizes_and_the_small_team(ctx: Flask) -> None:
     assert small == ["Fjord (design studio)"]
 
 
-def test_responses_keep_dates_only(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_responses_keep_dates_only() -> None:
     response = db.session.scalar(select(Response).limit(1))
     assert response is not None
     assert type(response.started_on) is dt.date
     assert type(response.completed_on) is dt.date
 
 
-def test_some_respondents_left_comments(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_some_respondents_left_comments() -> None:
     assert 0 < db.session.scalar(select(func.count()).select_from(TextAnswer))
 
 
@@ -146,10 +152,12 @@ def test_only_if_empty_never_adds_demo_data_beside_real_data(app: Flask) -> None
 def test_only_if_empty_creates_the_demo_on_an_empty_database(app: Flask) -> None:
     with app.app_context():
         info = demo.ensure_demo(only_if_empty=True)
-    assert info is not None and info["organisation"]["name"] == demo.DEMO_ORGANISATION
+    assert info is not None
+    assert info["organisation"]["name"] == demo.DEMO_ORGANISATION
 
 
-def test_reset_leaves_other_organisations_alone(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_reset_leaves_other_organisations_alone() -> None:
     create_coach("coach@example.org", "Acme", "a-long-password")
     # The demo coach also works for a real organisation.
     create_coach(demo.DEMO_EMAIL, "Acme", "ignored-password")
@@ -165,7 +173,8 @@ def test_reset_leaves_other_organisations_alone(ctx: Flask) -> None:
     assert db.session.scalar(select(func.count()).select_from(Response)) == responses
 
 
-def test_describe_labels_the_output(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_describe_labels_the_output() -> None:
     info = demo.ensure_demo()
     text = demo.describe(info)
     assert text.startswith("Demo data (simulated answers, not real teams):")

@@ -29,7 +29,8 @@ def _link(team: str = TEAM) -> TeamLink:
     return next(lk for lk in campaign.team_links if lk.team.name == team)
 
 
-def test_tokens_are_long_random_and_url_safe(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_tokens_are_long_random_and_url_safe() -> None:
     campaign = campaign_by_ref(OPEN_WAVE)
     tokens = [links.current_token(link) for link in campaign.team_links]
     assert all(t is not None for t in tokens)
@@ -40,7 +41,8 @@ def test_tokens_are_long_random_and_url_safe(ctx: Flask) -> None:
     assert len(set(tokens)) == len(tokens)
 
 
-def test_the_database_never_holds_the_token(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_the_database_never_holds_the_token() -> None:
     link = _link()
     token = links.current_token(link)
     assert token is not None
@@ -50,7 +52,8 @@ def test_the_database_never_holds_the_token(ctx: Flask) -> None:
     assert all(token not in (value or "") for value in stored)
 
 
-def test_a_token_finds_its_link_and_nothing_else_does(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_a_token_finds_its_link_and_nothing_else_does() -> None:
     link = _link()
     token = links.current_token(link)
     assert token is not None
@@ -60,7 +63,8 @@ def test_a_token_finds_its_link_and_nothing_else_does(ctx: Flask) -> None:
         assert links.find_link(wrong) is None
 
 
-def test_regenerate_gives_a_new_token_and_kills_the_old(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_regenerate_gives_a_new_token_and_kills_the_old() -> None:
     campaign = campaign_by_ref(OPEN_WAVE)
     team = team_in_campaign(campaign, TEAM)
     old = links.current_token(_link())
@@ -68,15 +72,18 @@ def test_regenerate_gives_a_new_token_and_kills_the_old(ctx: Flask) -> None:
     assert new != old
     assert links.current_token(_link()) == new
     assert links.find_link(new) is _link()
-    assert old is not None and links.find_link(old) is None
+    assert old is not None
+    assert links.find_link(old) is None
 
 
-def test_revoke_kills_the_link_and_the_coach_sees_no_url(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_revoke_kills_the_link_and_the_coach_sees_no_url() -> None:
     campaign = campaign_by_ref(OPEN_WAVE)
     old = links.current_token(_link())
     links.revoke_team(campaign, team_in_campaign(campaign, TEAM))
     assert links.current_token(_link()) is None
-    assert old is not None and links.find_link(old) is None
+    assert old is not None
+    assert links.find_link(old) is None
     row = next(r for r in links.link_rows(campaign) if r["team"] == TEAM)
     assert row["url"] is None
 
@@ -93,13 +100,15 @@ def test_links_do_not_survive_a_new_secret_key(demo_app: Flask) -> None:
     assert demo_app.test_client().get(f"/s/{old}").status_code == 404
 
 
-def test_link_url_uses_the_configured_base(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_link_url_uses_the_configured_base() -> None:
     assert links.link_url("T" * 32) == "http://localhost/s/" + "T" * 32
     assert links.link_url("T" * 32, "https://assess.example.org/") == (
         "https://assess.example.org/s/" + "T" * 32)
 
 
-def test_participation_counts_drafts_as_started(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_participation_counts_drafts_as_started() -> None:
     campaign = campaign_by_ref(OPEN_WAVE)
     counts = {link.team.name: links.participation(campaign)[link.team_id]
               for link in campaign.team_links}
@@ -108,13 +117,15 @@ def test_participation_counts_drafts_as_started(ctx: Flask) -> None:
     assert counts["Fjord (design studio)"] == {"started": 3, "completed": 3}
 
 
-def test_link_rows_are_sorted_by_team_with_the_documented_keys(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_link_rows_are_sorted_by_team_with_the_documented_keys() -> None:
     rows = links.link_rows(campaign_by_ref(OPEN_WAVE))
     assert [r["team"] for r in rows] == sorted(r["team"] for r in rows)
     assert all(set(r) == {"team", "url", "started", "completed"} for r in rows)
 
 
-def test_lookup_by_id_or_name(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_lookup_by_id_or_name() -> None:
     from assess.errors import NotFound
 
     campaign = campaign_by_ref(OPEN_WAVE)

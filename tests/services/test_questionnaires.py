@@ -61,7 +61,8 @@ def test_definition_files_are_split_into_questionnaires_and_playbooks() -> None:
                                                         "transformation-readiness"]
 
 
-def test_loading_reports_what_was_added_then_unchanged(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_loading_reports_what_was_added_then_unchanged() -> None:
     first = load_into_database([QUESTIONNAIRES])
     assert sorted(first.added) == [
         "playbook for pmo-apo-maturity version 1",
@@ -75,7 +76,8 @@ def test_loading_reports_what_was_added_then_unchanged(ctx: Flask) -> None:
     assert sorted(second.unchanged) == sorted(first.added)
 
 
-def test_a_stored_version_reads_back_as_the_file(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_a_stored_version_reads_back_as_the_file() -> None:
     load_into_database([QUESTIONNAIRES])
     stored = latest_version("transformation-readiness")
     original = load_questionnaire(READINESS / "questionnaire.yaml")
@@ -88,7 +90,8 @@ def test_a_stored_version_reads_back_as_the_file(ctx: Flask) -> None:
     assert definition_of(stored) is frozen  # read once, then cached
 
 
-def test_the_stored_text_is_the_text_that_was_validated(ctx: Flask, tmp_path: Path,
+@pytest.mark.usefixtures("ctx")
+def test_the_stored_text_is_the_text_that_was_validated(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Each file is read once: a file changed (or made unreadable) after validation cannot
     slip into the database as a version's source text."""
@@ -96,7 +99,7 @@ def test_the_stored_text_is_the_text_that_was_validated(ctx: Flask, tmp_path: Pa
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # a byte-order mark is not content
     expected = path.read_text(encoding="utf-8-sig")
 
-    def read_again(self: Path, *args: object, **kwargs: object) -> str:
+    def read_again(self: Path, *_args: object, **_kwargs: object) -> str:
         raise AssertionError(f"{self} was read a second time")
 
     monkeypatch.setattr(Path, "read_text", read_again)
@@ -134,8 +137,8 @@ def test_version_ids_are_looked_up_per_database(tmp_path: Path, migrated_db: Pat
             close_database(app)
 
 
-def test_changed_content_under_a_stored_version_is_a_conflict(ctx: Flask,
-                                                              tmp_path: Path) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_changed_content_under_a_stored_version_is_a_conflict(tmp_path: Path) -> None:
     _copy(tmp_path / "r")
     load_into_database([tmp_path / "r"])
     changed = _copy(tmp_path / "r", title="Quietly reworded")
@@ -147,8 +150,8 @@ def test_changed_content_under_a_stored_version_is_a_conflict(ctx: Flask,
     assert latest_version("transformation-readiness").title != "Quietly reworded"
 
 
-def test_changed_playbook_under_a_stored_version_is_a_conflict(ctx: Flask,
-                                                               tmp_path: Path) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_changed_playbook_under_a_stored_version_is_a_conflict(tmp_path: Path) -> None:
     _copy(tmp_path / "r", playbook=True)
     load_into_database([tmp_path / "r"])
     playbook = tmp_path / "r" / "playbook.yaml"
@@ -163,7 +166,8 @@ def test_changed_playbook_under_a_stored_version_is_a_conflict(ctx: Flask,
     assert _rows(PlaybookVersion) == 1
 
 
-def test_new_versions_stack_and_the_latest_wins(ctx: Flask, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_new_versions_stack_and_the_latest_wins(tmp_path: Path) -> None:
     _copy(tmp_path / "v1")
     _copy(tmp_path / "v3", version=3, title="Third")
     _copy(tmp_path / "v2", version=2, title="Second")
@@ -173,7 +177,8 @@ def test_new_versions_stack_and_the_latest_wins(ctx: Flask, tmp_path: Path) -> N
     assert latest_version("transformation-readiness").title == "Third"
 
 
-def test_an_invalid_file_stores_nothing(ctx: Flask, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_an_invalid_file_stores_nothing(tmp_path: Path) -> None:
     _copy(tmp_path / "a-good")
     bad = _copy(tmp_path / "b-bad", version=2)
     bad.write_text(bad.read_text(encoding="utf-8").replace("kind: readiness", "kind: mood"),
@@ -184,7 +189,8 @@ def test_an_invalid_file_stores_nothing(ctx: Flask, tmp_path: Path) -> None:
     assert _rows(QuestionnaireVersion) == 0
 
 
-def test_latest_version_of_an_unloaded_questionnaire(ctx: Flask) -> None:
+@pytest.mark.usefixtures("ctx")
+def test_latest_version_of_an_unloaded_questionnaire() -> None:
     with pytest.raises(InvalidInput, match="'pmo-apo-maturity' is not loaded; run "
                                            "'assess load-questionnaires'"):
         latest_version("pmo-apo-maturity")

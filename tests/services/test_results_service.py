@@ -59,9 +59,10 @@ def _nan_key(row: np.ndarray) -> tuple[float, ...]:
 # =============================================================================================
 # instrument_spec
 # =============================================================================================
-@pytest.mark.parametrize("key, campaign_name", [("pmo-apo-maturity", WAVE2),
+@pytest.mark.usefixtures("ctx")
+@pytest.mark.parametrize(("key", "campaign_name"), [("pmo-apo-maturity", WAVE2),
                                                 ("transformation-readiness", READINESS)])
-def test_instrument_spec_follows_the_shipped_yaml(ctx: Flask, key: str, campaign_name: str):
+def test_instrument_spec_follows_the_shipped_yaml(key: str, campaign_name: str):
     doc = _yaml(key)
     campaign = campaign_by_ref(campaign_name)
     spec = answer_loading.instrument_spec(definition_of(campaign.questionnaire_version), campaign)
@@ -89,7 +90,8 @@ def test_instrument_spec_follows_the_shipped_yaml(ctx: Flask, key: str, campaign
     assert used == list(range(len(order)))
 
 
-def test_shipped_maturity_spec_has_reverse_items_and_rubrics(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_shipped_maturity_spec_has_reverse_items_and_rubrics():
     version = campaign_by_ref(WAVE2).questionnaire_version
     spec = answer_loading.instrument_spec(definition_of(version))
     assert all(any(d.reverse) for d in spec.dimensions)
@@ -97,7 +99,8 @@ def test_shipped_maturity_spec_has_reverse_items_and_rubrics(ctx: Flask):
     assert {o for d in spec.dimensions for o in d.orientation} == {"pmo", "apo", "neutral"}
 
 
-def test_thresholds_come_from_the_campaign_else_the_questionnaire(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_thresholds_come_from_the_campaign_else_the_questionnaire():
     campaign = campaign_by_ref(WAVE2)
     definition = definition_of(campaign.questionnaire_version)
     anonymity = _yaml("pmo-apo-maturity")["anonymity"]
@@ -113,7 +116,8 @@ def test_thresholds_come_from_the_campaign_else_the_questionnaire(ctx: Flask):
     db.session.rollback()
 
 
-def test_instrument_spec_refuses_items_on_different_scale_ranges(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_instrument_spec_refuses_items_on_different_scale_ranges():
     # The loader refuses such a file already; the spec checks again for definitions built
     # in code.
     from dataclasses import replace
@@ -121,9 +125,9 @@ def test_instrument_spec_refuses_items_on_different_scale_ranges(ctx: Flask):
     definition = definition_of(campaign_by_ref(WAVE2).questionnaire_version)
     seven = replace(definition.scales["agree5"], id="agree7", max=7)
     first = definition.dimensions[0]
-    items = (replace(first.items[0], scale="agree7"),) + first.items[1:]
+    items = (replace(first.items[0], scale="agree7"), *first.items[1:])
     mixed = replace(definition, scales={**definition.scales, "agree7": seven},
-                    dimensions=(replace(first, items=items),) + definition.dimensions[1:])
+                    dimensions=(replace(first, items=items), *definition.dimensions[1:]))
     with pytest.raises(InvalidInput, match="share one scale range"):
         answer_loading.instrument_spec(mixed)
 
@@ -131,8 +135,9 @@ def test_instrument_spec_refuses_items_on_different_scale_ranges(ctx: Flask):
 # =============================================================================================
 # load_answers
 # =============================================================================================
+@pytest.mark.usefixtures("ctx")
 @pytest.mark.parametrize("name", [WAVE1, WAVE2, READINESS])
-def test_load_answers_equals_decoding_each_complete_response(ctx: Flask, name: str):
+def test_load_answers_equals_decoding_each_complete_response(name: str):
     campaign = campaign_by_ref(name)
     doc_key = campaign.questionnaire_version.key
     item_ids = tuple(item["id"] for _, item in _answer_items(_yaml(doc_key)))
@@ -156,16 +161,19 @@ def test_load_answers_equals_decoding_each_complete_response(ctx: Flask, name: s
 
     n = len(rows)
     assert answers.values.shape == answers.dont_know.shape == (n, len(item_ids))
-    assert answers.values.dtype == np.float64 and answers.dont_know.dtype == bool
+    assert answers.values.dtype == np.float64
+    assert answers.dont_know.dtype == bool
     assert answers.team_ids.shape == answers.roles.shape == (n,)
     # don't know is NaN, never a value; the demo has some
     assert answers.dont_know.any()
     assert np.isnan(answers.values[answers.dont_know]).all()
     finite = answers.values[~np.isnan(answers.values)]
-    assert finite.min() >= 1 and finite.max() <= 5
+    assert finite.min() >= 1
+    assert finite.max() <= 5
 
 
-def test_load_answers_leaves_drafts_out(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_load_answers_leaves_drafts_out():
     campaign = campaign_by_ref(WAVE2)
     counts = dict(db.session.execute(
         select(Response.status, func.count()).where(Response.campaign_id == campaign.id)
@@ -187,7 +195,8 @@ def _add_response(campaign: Campaign, team: Team, answers: dict[str, Any], *,
     db.session.commit()
 
 
-def test_unanswered_items_are_nan_and_not_dont_know(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_unanswered_items_are_nan_and_not_dont_know():
     campaign = campaign_by_ref(WAVE1)
     team = next(link.team for link in campaign.team_links if link.team.name == SMALL_TEAM)
     definition = definition_of(campaign.questionnaire_version)
@@ -205,7 +214,8 @@ def test_unanswered_items_are_nan_and_not_dont_know(ctx: Flask):
     assert answers.roles[r] == "team member"
 
 
-def test_load_answers_of_a_campaign_without_responses(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_load_answers_of_a_campaign_without_responses():
     campaign = campaign_by_ref(WAVE2)
     fresh = Campaign(organisation=campaign.organisation,
                      questionnaire_version=campaign.questionnaire_version, name="Empty wave")
@@ -220,8 +230,9 @@ def test_load_answers_of_a_campaign_without_responses(ctx: Flask):
 # =============================================================================================
 # score
 # =============================================================================================
+@pytest.mark.usefixtures("ctx")
 @pytest.mark.parametrize("name", [WAVE1, WAVE2, READINESS])
-def test_the_three_person_team_is_hidden_on_every_dimension(ctx: Flask, name: str):
+def test_the_three_person_team_is_hidden_on_every_dimension(name: str):
     result = results.campaign_result(campaign_by_ref(name), None)
     t = result.teams
     row = t.row(SMALL_TEAM)
@@ -246,8 +257,9 @@ def _hidden_children_ok(child_values: np.ndarray, child_n: np.ndarray,
     return bool(np.isnan(parent_value) or hidden.sum() != 1)
 
 
+@pytest.mark.usefixtures("ctx")
 @pytest.mark.parametrize("name", [WAVE1, WAVE2, READINESS])
-def test_no_hidden_team_can_be_recovered_by_subtraction(ctx: Flask, name: str):
+def test_no_hidden_team_can_be_recovered_by_subtraction(name: str):
     result = results.campaign_result(campaign_by_ref(name), None)
     t, o = result.teams, result.organisation
     assert t.complementary.any()  # the small team forces a second team to be hidden
@@ -272,7 +284,8 @@ def test_no_hidden_team_can_be_recovered_by_subtraction(ctx: Flask, name: str):
             assert _hidden_children_ok(r.mean[:, j], r.n[:, j], o.mean[0, j]), dim
 
 
-def test_a_lone_small_team_under_a_visible_organisation_hides_a_second_team(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_a_lone_small_team_under_a_visible_organisation_hides_a_second_team():
     result = results.campaign_result(campaign_by_ref(WAVE2), None)
     t = result.teams
     hidden = t.suppressed.all(axis=1)
@@ -285,7 +298,8 @@ def test_a_lone_small_team_under_a_visible_organisation_hides_a_second_team(ctx:
     assert sizes[second] == min(sizes[i] for i in others)
 
 
-def test_wave_two_has_change_against_wave_one(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_wave_two_has_change_against_wave_one():
     w1 = results.campaign_result(campaign_by_ref(WAVE1), None)
     w2 = results.campaign_result(campaign_by_ref(WAVE2), None)
     assert w2.previous_dimensions == w2.dimensions
@@ -311,7 +325,8 @@ def test_wave_two_has_change_against_wave_one(ctx: Flask):
         campaign_by_ref(WAVE2), None, with_previous=False).previous_dimensions == ()
 
 
-def test_baseline_verdicts_follow_the_rule_when_the_baseline_is_usable(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_baseline_verdicts_follow_the_rule_when_the_baseline_is_usable():
     from assess.services import baselines
 
     campaign = campaign_by_ref(WAVE2)
@@ -330,7 +345,8 @@ def test_baseline_verdicts_follow_the_rule_when_the_baseline_is_usable(ctx: Flas
     assert {"clearly above", "in line"} <= set(t.verdict[visible])
 
 
-def test_a_small_baseline_gives_no_verdict(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_a_small_baseline_gives_no_verdict():
     campaign = campaign_by_ref(WAVE2)
     definition = definition_of(campaign.questionnaire_version)
     dims = answer_loading.instrument_spec(definition).dimension_ids
@@ -342,12 +358,15 @@ def test_a_small_baseline_gives_no_verdict(ctx: Flask):
     assert all(note and "at least 30" in note for note in result.baseline_notes)
     for g in (result.teams, result.organisation):
         assert all(v is None for v in g.verdict.ravel())
-        assert np.isnan(g.percentile).all() and np.isnan(g.d).all() and np.isnan(g.p).all()
+        assert np.isnan(g.percentile).all()
+        assert np.isnan(g.d).all()
+        assert np.isnan(g.p).all()
     assert "clearly" not in describe_result(result)
     assert " in line" not in describe_result(result)
 
 
-def test_score_json_has_no_nan(ctx: Flask):
+@pytest.mark.usefixtures("ctx")
+def test_score_json_has_no_nan():
     from assess.services import baselines
 
     campaign = campaign_by_ref(WAVE2)
