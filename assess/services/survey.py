@@ -125,10 +125,13 @@ def keyed_hash(secret: str) -> str:
     return keyed_digest(secret.encode("utf-8")).hex()
 
 
+_LOOK_ALIKES = str.maketrans("OIL", "011")
+
+
 def normalise_code(code: str) -> str:
     """Upper-case, drop separators and spaces, map look-alike letters (O->0, I/L->1)."""
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return cleaned.translate(_LOOK_ALIKES)
 
 
 def format_code(code: str) -> str:
