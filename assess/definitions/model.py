@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from .text import Text
 
@@ -20,8 +20,25 @@ ItemType = Literal["likert", "rubric", "text"]
 Orientation = Literal["pmo", "apo", "neutral"]
 Kind = Literal["maturity", "readiness", "pulse"]
 
+#: The item types, orientation tags and questionnaire kinds a file may use. The scoring
+#: package takes its orientations from here, so the two cannot disagree.
+ITEM_TYPES: tuple[ItemType, ...] = get_args(ItemType)
+ORIENTATIONS: tuple[Orientation, ...] = get_args(Orientation)
+KINDS: tuple[Kind, ...] = get_args(Kind)
+
+#: Maturity levels of a questionnaire that has levels (level 1 to 5).
+LEVEL_COUNT = 5
+#: Lower edges of maturity levels 2..5 on the 1..5 mean (docs/scoring.md, "Maturity levels");
+#: also the default of :class:`assess.scoring.InstrumentSpec`.
 DEFAULT_LEVEL_CUTS: tuple[float, ...] = (1.8, 2.6, 3.4, 4.2)
+#: Share of a group's rubric answers that must reach a level for the group to be there.
 DEFAULT_RUBRIC_QUORUM = 0.7
+#: Anonymity thresholds (docs/scoring.md, "Anonymity"): results of fewer valid responses are
+#: hidden; no threshold may be set below MIN_N_FLOOR.
+MIN_N_FLOOR = 3
+DEFAULT_MIN_N = 5
+DEFAULT_MIN_N_COMMENTS = 10
+DEFAULT_MIN_N_SPREAD = 5
 DEFAULT_TEXT_MAX_LENGTH = 2000
 
 
@@ -138,9 +155,9 @@ class Dimension:
 class Anonymity:
     """Smallest group sizes below which results are withheld."""
 
-    min_n: int = 5
-    min_n_comments: int = 10
-    min_n_spread: int = 5
+    min_n: int = DEFAULT_MIN_N
+    min_n_comments: int = DEFAULT_MIN_N_COMMENTS
+    min_n_spread: int = DEFAULT_MIN_N_SPREAD
 
     def to_dict(self) -> dict[str, int]:
         return {

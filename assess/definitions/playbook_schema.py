@@ -16,7 +16,7 @@ from .checks import (
     Checker,
     child,
 )
-from .model import Questionnaire
+from .model import LEVEL_COUNT, Questionnaire
 from .playbook import HORIZONS, RULE_CONDITIONS, Playbook, PlaybookAction, PlaybookRule
 from .yamlnodes import Node, Seq
 
@@ -49,7 +49,6 @@ ACTION_REQUIRED = (
 )
 RULE_FIELDS = ("id", "when", "dimension", "recommend", "note")
 RULE_REQUIRED = ("id", "when", "recommend")
-DEFAULT_LEVEL_COUNT = 5
 MAX_EFFORT = 5
 
 
@@ -88,9 +87,7 @@ def build_playbook(
     if questionnaire is not None:
         _match_questionnaire(chk, f, questionnaire, questionnaire_id, version, language)
     level_count = (
-        len(questionnaire.levels)
-        if questionnaire and questionnaire.levels
-        else (DEFAULT_LEVEL_COUNT)
+        len(questionnaire.levels) if questionnaire and questionnaire.levels else LEVEL_COUNT
     )
     ctx = _Context(chk, lang, questionnaire, level_count)
 

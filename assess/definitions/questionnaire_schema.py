@@ -18,8 +18,15 @@ from .checks import (
 )
 from .model import (
     DEFAULT_LEVEL_CUTS,
+    DEFAULT_MIN_N_COMMENTS,
+    DEFAULT_MIN_N_SPREAD,
     DEFAULT_RUBRIC_QUORUM,
     DEFAULT_TEXT_MAX_LENGTH,
+    ITEM_TYPES,
+    KINDS,
+    LEVEL_COUNT,
+    MIN_N_FLOOR,
+    ORIENTATIONS,
     Anonymity,
     Dimension,
     Item,
@@ -48,7 +55,6 @@ QUESTIONNAIRE_FIELDS = (
     "dimensions",
 )
 QUESTIONNAIRE_REQUIRED = ("id", "version", "title", "kind", "scales", "dimensions")
-KINDS = ("maturity", "readiness", "pulse")
 SCALE_FIELDS = ("min", "max", "labels", "dont_know", "dont_know_label")
 DIMENSION_FIELDS = ("id", "title", "description", "pmo_focus", "apo_focus", "items")
 ITEM_FIELDS = (
@@ -63,13 +69,10 @@ ITEM_FIELDS = (
     "anchors",
     "max_length",
 )
-ITEM_TYPES = ("likert", "rubric", "text")
-ORIENTATIONS = ("pmo", "apo", "neutral")
 LIKERT_ONLY_FIELDS = ("scale", "orientation", "reverse", "weight")
 ANONYMITY_FIELDS = ("min_n", "min_n_comments", "min_n_spread")
 READINESS_FIELDS = ("ready_at", "blocker_below")
 
-LEVEL_COUNT = 5
 MAX_SCALE_POINTS = 11
 SCALE_BOUND = 1000
 MAX_ESTIMATED_MINUTES = 240
@@ -242,13 +245,16 @@ def _anonymity(chk: Checker, node: Node | None) -> Anonymity | None:
     f = chk.fields(node, "anonymity", ANONYMITY_FIELDS)
     if f is None:
         return None
-    min_n = chk.integer(f.get("min_n"), "anonymity.min_n", 3, MAX_GROUP_SIZE)
+    min_n = chk.integer(f.get("min_n"), "anonymity.min_n", MIN_N_FLOOR, MAX_GROUP_SIZE)
     floor = min_n if min_n is not None else Anonymity.min_n
     values = {"min_n": floor}
-    for name, default in (("min_n_comments", 10), ("min_n_spread", 5)):
+    for name, default in (
+        ("min_n_comments", DEFAULT_MIN_N_COMMENTS),
+        ("min_n_spread", DEFAULT_MIN_N_SPREAD),
+    ):
         path = child("anonymity", name)
         if name in f:
-            value = chk.integer(f[name], path, 3, MAX_GROUP_SIZE)
+            value = chk.integer(f[name], path, MIN_N_FLOOR, MAX_GROUP_SIZE)
             if value is not None and value < floor:
                 chk.report(f[name], path, f"must be at least min_n ({floor}), got {value}")
             values[name] = value if value is not None else default

@@ -10,21 +10,31 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
+
+# The questionnaire format and the scoring share these definitions; they are made once, in the
+# (pure, numpy-free) definitions package: default cut points, rubric quorum, anonymity
+# thresholds and the orientation tags.
+from ..definitions.model import (
+    DEFAULT_LEVEL_CUTS,
+    DEFAULT_MIN_N,
+    DEFAULT_MIN_N_COMMENTS,
+    DEFAULT_MIN_N_SPREAD,
+    DEFAULT_RUBRIC_QUORUM,
+    MIN_N_FLOOR,
+    ORIENTATIONS,
+)
+from ._exact import cut_hundredths, share_as_fraction
 
 __all__ = [
     "DEFAULT_LEVEL_CUTS",
+    "DEFAULT_RUBRIC_QUORUM",
+    "MIN_N_FLOOR",
     "ORIENTATIONS",
     "DimensionSpec",
     "InstrumentSpec",
+    "share_as_fraction",
 ]
-
-#: Lower edges of maturity levels 2..5 on the 1..5 mean (STATISTICS.md, "Maturity levels").
-DEFAULT_LEVEL_CUTS: tuple[float, ...] = (1.8, 2.6, 3.4, 4.2)
-
-#: Allowed orientation tags of a likert item.
-ORIENTATIONS: tuple[str, ...] = ("pmo", "apo", "neutral")
 
 
 def _is_int(value: Any) -> bool:
@@ -51,15 +61,6 @@ def _check_count(value: Any, name: str, minimum: int) -> int:
     if not _is_int(value) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
-
-
-def share_as_fraction(share: float) -> Fraction:
-    """Return a share such as 0.7 as the exact fraction a person means by it (7/10).
-
-    Shares are compared with integer arithmetic (``count * den >= num * total``), because
-    ``0.7 * 10`` is 7.000000000000001 in floating point and would make 7 of 10 miss a 70% quorum.
-    """
-    return Fraction(repr(float(share))).limit_denominator(1_000_000)
 
 
 @dataclass(frozen=True)
@@ -184,10 +185,10 @@ class InstrumentSpec:
     dont_know: bool = True
     level_cuts: tuple[float, ...] = DEFAULT_LEVEL_CUTS
     level_labels: tuple[str, ...] = ("Ad hoc", "Emerging", "Defined", "Measured", "Adaptive")
-    rubric_quorum: float = 0.7
-    min_n: int = 5
-    min_n_comments: int = 10
-    min_n_spread: int = 5
+    rubric_quorum: float = DEFAULT_RUBRIC_QUORUM
+    min_n: int = DEFAULT_MIN_N
+    min_n_comments: int = DEFAULT_MIN_N_COMMENTS
+    min_n_spread: int = DEFAULT_MIN_N_SPREAD
     min_answered: float = 0.5
     min_items: int = 2
     mid: float = 0.25
@@ -215,13 +216,7 @@ class InstrumentSpec:
         if not isinstance(self.dont_know, bool):
             raise ValueError(f"dont_know must be a bool, got {self.dont_know!r}")
         cuts = tuple(self.level_cuts)
-        if not cuts or not all(_is_real(c) for c in cuts):
-            raise ValueError(f"level_cuts must be a non-empty sequence of numbers, got {cuts!r}")
-        hundredths = tuple(round(float(c) * 100) for c in cuts)
-        if any(abs(h - float(c) * 100) > 1e-6 for h, c in zip(hundredths, cuts, strict=True)):
-            raise ValueError(f"level_cuts must have at most 2 decimals, got {cuts!r}")
-        if any(b <= a for a, b in zip(hundredths, hundredths[1:], strict=False)):
-            raise ValueError(f"level_cuts must be strictly increasing, got {cuts!r}")
+        hundredths = cut_hundredths(cuts, "level_cuts")
         if not (self.scale_min * 100 < hundredths[0] and hundredths[-1] <= self.scale_max * 100):
             raise ValueError(
                 f"level_cuts must lie within (scale_min, scale_max] = "
@@ -236,7 +231,7 @@ class InstrumentSpec:
             )
         object.__setattr__(self, "level_labels", labels)
         _check_share(self.rubric_quorum, "rubric_quorum")
-        _check_count(self.min_n, "min_n", 3)
+        _check_count(self.min_n, "min_n", MIN_N_FLOOR)
         _check_count(self.min_n_comments, "min_n_comments", self.min_n)
         _check_count(self.min_n_spread, "min_n_spread", self.min_n)
         _check_share(self.min_answered, "min_answered")

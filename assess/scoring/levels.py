@@ -13,7 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .instrument import DEFAULT_LEVEL_CUTS, share_as_fraction
+from ._exact import cut_hundredths, mean_hundredths, share_as_fraction
+from .instrument import DEFAULT_LEVEL_CUTS
 
 __all__ = [
     "level_from_mean",
@@ -21,34 +22,6 @@ __all__ = [
     "rubric_level",
     "rubric_levels_from_counts",
 ]
-
-
-def mean_hundredths(means: ArrayLike) -> NDArray[np.float64]:
-    """Round means half-up to whole hundredths, returned as integer-valued floats (NaN kept).
-
-    ``x * 100`` is first rounded to 6 decimals, which removes binary noise such as
-    ``2.5999999999999996 * 100 = 259.99999999999997`` while leaving genuine differences (means
-    of at most a few thousand answers differ by far more than 1e-6 hundredths).
-
-    Examples
-    --------
-    >>> mean_hundredths([2.5999999999999996, 2.595, 1.0]).tolist()
-    [260.0, 260.0, 100.0]
-    """
-    x = np.asarray(means, dtype=np.float64)
-    return np.floor(np.round(x * 100.0, 6) + 0.5)
-
-
-def _check_cuts(cuts: Sequence[float]) -> NDArray[np.float64]:
-    arr = np.asarray(cuts, dtype=np.float64)
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise ValueError(f"cuts must be a non-empty 1-D sequence of finite numbers, got {cuts!r}")
-    hundredths = np.round(arr * 100.0)
-    if np.any(np.abs(hundredths - arr * 100.0) > 1e-6):
-        raise ValueError(f"cuts must have at most 2 decimals, got {cuts!r}")
-    if np.any(np.diff(hundredths) <= 0):
-        raise ValueError(f"cuts must be strictly increasing, got {cuts!r}")
-    return hundredths
 
 
 def level_from_mean(
@@ -74,7 +47,7 @@ def level_from_mean(
 
     Notes
     -----
-    See STATISTICS.md, "Maturity levels": cutting float means with ``np.digitize`` misplaced
+    See docs/scoring.md, "Maturity levels": cutting float means with ``np.digitize`` misplaced
     0.8% of levels at the boundaries.
 
     Examples
@@ -82,7 +55,7 @@ def level_from_mean(
     >>> level_from_mean([2.5999999999999996, 2.59, 4.2, float("nan")]).tolist()
     [3.0, 2.0, 5.0, nan]
     """
-    thresholds = _check_cuts(cuts)
+    thresholds = np.asarray(cut_hundredths(cuts), dtype=np.float64)
     h = mean_hundredths(means)
     level = 1.0 + (h[..., None] >= thresholds).sum(axis=-1)
     return np.where(np.isnan(h), np.nan, level)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .instrument import MIN_N_FLOOR
+
 __all__ = ["Suppression", "suppress"]
 
 
@@ -72,8 +74,12 @@ def suppress(n: ArrayLike, min_n: int, parent_n: ArrayLike | None = None) -> Sup
         raise ValueError(f"n must be a 2-D array (groups x statistics), got {counts.ndim} dims")
     if counts.size and (not np.issubdtype(counts.dtype, np.integer) or counts.min() < 0):
         raise ValueError("n must hold non-negative integer counts")
-    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 3:
-        raise ValueError(f"min_n must be an integer >= 3, got {min_n!r}")
+    if (
+        isinstance(min_n, bool)
+        or not isinstance(min_n, (int, np.integer))
+        or min_n < MIN_N_FLOOR
+    ):
+        raise ValueError(f"min_n must be an integer >= {MIN_N_FLOOR}, got {min_n!r}")
     if parent_n is None:
         parent = counts.sum(axis=0)
     else:
