@@ -149,6 +149,25 @@ def _mean_item_variance(x: NDArray[np.float64]) -> float:
     return float(np.mean(np.var(x, axis=0, ddof=1)))
 
 
+def _rwg_j_from_variance(
+    mean_variance: ArrayLike, j: ArrayLike, null_variance: float
+) -> NDArray[np.float64]:
+    """r_wg(J) from the mean item variance, vectorised (the one formula, also for campaigns).
+
+    The variance ratio is truncated at 1, as ``multilevel::rwg.j``; NaN stays NaN.
+    """
+    ratio = np.minimum(np.asarray(mean_variance, dtype=np.float64) / null_variance, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(j * (1.0 - ratio) / (j * (1.0 - ratio) + ratio), dtype=np.float64)
+
+
+def _rwg_j_lindell_from_variance(
+    mean_variance: ArrayLike, null_variance: float
+) -> NDArray[np.float64]:
+    """Lindell's r*_wg(J) from the mean item variance, vectorised; not truncated."""
+    return 1.0 - np.asarray(mean_variance, dtype=np.float64) / null_variance
+
+
 def rwg_j(items: ArrayLike, scale_points: int, *, null_variance: float | None = None) -> float:
     """Within-group agreement on a J-item scale, r_wg(J) (James, Demaree & Wolf 1984).
 
@@ -187,9 +206,7 @@ def rwg_j(items: ArrayLike, scale_points: int, *, null_variance: float | None = 
     x = _complete_rows(items, scale_points)
     if x.shape[0] < 2:
         return _too_few(x.shape[0], "rwg_j")
-    j = x.shape[1]
-    ratio = min(_mean_item_variance(x), null_var) / null_var
-    return j * (1.0 - ratio) / (j * (1.0 - ratio) + ratio)
+    return float(_rwg_j_from_variance(_mean_item_variance(x), x.shape[1], null_var))
 
 
 def rwg_j_lindell(
@@ -233,7 +250,7 @@ def rwg_j_lindell(
     x = _complete_rows(items, scale_points)
     if x.shape[0] < 2:
         return _too_few(x.shape[0], "rwg_j_lindell")
-    return 1.0 - _mean_item_variance(x) / null_var
+    return float(_rwg_j_lindell_from_variance(_mean_item_variance(x), null_var))
 
 
 def ad_index(items: ArrayLike, *, center: str = "mean") -> float:

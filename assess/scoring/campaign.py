@@ -19,12 +19,23 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from ._exact import mean_hundredths, required_count, share_as_fraction
 from ._groups import BLOCK_ROWS, factorize, group_moments, group_sums
+from ._intervals import mean_interval, t_critical
 from ._validation import as_item_matrix
+from .agreement import (
+    _rwg_j_from_variance,
+    _rwg_j_lindell_from_variance,
+    ad_practical_limit,
+    uniform_null_variance,
+)
 from .baseline import Baseline
+from .comparison import _hedges_g, _welch_difference, adjust_pvalues
 from .errors import DegenerateDataWarning, SmallSampleWarning
-from .instrument import InstrumentSpec, share_as_fraction
-from .levels import level_from_mean, mean_hundredths, rubric_levels_from_counts
+from .instrument import InstrumentSpec
+from .items import _pomp
+from .levels import level_from_mean, rubric_levels_from_counts
+from .norms import _midpoint_rank
 from .suppression import suppress
 
 __all__ = [
@@ -168,14 +179,6 @@ def _check_values(x: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec, row0:
             )
 
 
-def _required(k: NDArray[np.float64], share: float, floor: int) -> NDArray[np.float64]:
-    """Items a respondent must answer: ``max(min(floor, k), ceil(share * k))``, exactly."""
-    q = share_as_fraction(share)
-    k_int = k.astype(np.int64)
-    need_share = -((-q.numerator * k_int) // q.denominator)  # integer ceiling
-    return np.maximum(np.minimum(floor, k_int), need_share).astype(np.float64)
-
-
 def _prepare(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec) -> _Prepared:
     """Respondent-level arrays of the whole matrix (see :func:`_prepare_rows`)."""
     return _Prepared(**_prepare_rows(values, dk, spec, _ALL_FIELDS))
@@ -263,7 +266,7 @@ def _prepare_block(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec)
             wsum = count if uniform else per_dim(ans_f * (sel * item_w))
             total = per_dim(weighted * sel)
             k_sub = np.add.reduceat(sel, starts)
-        need = _required(k_sub, spec.min_answered, floor)
+        need = required_count(k_sub, spec.min_answered, floor)
         ok = included[:, None] & (count >= need) & (k_sub > 0) & (count > 0)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(ok, total / wsum, np.nan), count
@@ -661,8 +664,9 @@ class CampaignResult:
 def benjamini_hochberg(p: ArrayLike, axis: int = -1) -> Float2D:
     """Benjamini-Hochberg adjusted p-values along an axis, ignoring NaN.
 
-    Same values as ``scipy.stats.false_discovery_control(p, method="bh")`` on the non-NaN
-    entries of each slice; NaN stays NaN and does not count as a test.
+    The same as ``adjust_pvalues(p, method="bh", axis=axis)`` (which it calls): the values of
+    ``scipy.stats.false_discovery_control(p, method="bh")`` on the non-NaN entries of each
+    slice; NaN stays NaN and does not count as a test.
 
     Parameters
     ----------
@@ -671,20 +675,7 @@ def benjamini_hochberg(p: ArrayLike, axis: int = -1) -> Float2D:
     axis : int
         Axis along which the family of tests lies (default last).
     """
-    arr = np.moveaxis(np.asarray(p, dtype=np.float64), axis, -1)
-    finite = ~np.isnan(arr)
-    m = finite.sum(axis=-1, keepdims=True)
-    order = np.argsort(np.where(finite, arr, np.inf), axis=-1, kind="stable")
-    ranked = np.take_along_axis(arr, order, axis=-1)
-    rank = np.arange(1, arr.shape[-1] + 1)
-    with np.errstate(invalid="ignore"):
-        scaled = np.where(np.isnan(ranked), np.inf, ranked * m / rank)
-    adj = np.flip(np.minimum.accumulate(np.flip(scaled, axis=-1), axis=-1), axis=-1)
-    adj = np.minimum(adj, 1.0)
-    out = np.empty_like(adj)
-    np.put_along_axis(out, order, adj, axis=-1)
-    out[~finite] = np.nan
-    return np.moveaxis(out, -1, axis)
+    return np.asarray(adjust_pvalues(p, method="bh", axis=axis), dtype=np.float64)
 
 
 def _sorted_by_group(prep: _Prepared, codes: NDArray[np.intp]
@@ -698,19 +689,6 @@ def _sorted_by_group(prep: _Prepared, codes: NDArray[np.intp]
         for f in fields(_Prepared)
     }
     return _Prepared(**rows), codes[order]
-
-
-def _welch(m1: Float2D, v1: Float2D, n1: Float2D, m2: Float2D, v2: Float2D, n2: Float2D
-           ) -> tuple[Float2D, Float2D, Float2D]:
-    """Welch difference, standard error and degrees of freedom from moments (NaN-safe)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        a = v1 / n1
-        b = v2 / n2
-        se2 = a + b
-        df = se2 * se2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
-        se = np.sqrt(se2)
-    bad = ~(se > 0) | ~np.isfinite(df)
-    return np.where(bad, np.nan, m1 - m2), np.where(bad, np.nan, se), np.where(bad, np.nan, df)
 
 
 def _tristate(values: NDArray[Any], defined: NDArray[np.bool_]) -> NDArray[np.object_]:
@@ -734,7 +712,6 @@ def _score_groups(
     n_groups = len(labels)
     n_dims = len(spec.dimensions)
     inc = prep.included
-    conf = spec.confidence
 
     def per_group_count(flag: NDArray[np.bool_]) -> NDArray[np.int64]:
         return np.bincount(codes, weights=flag, minlength=n_groups).astype(np.int64)
@@ -743,12 +720,8 @@ def _score_groups(
     n_f, mean, var, _ = group_moments(codes, n_groups, prep.scores, valid)
     n = n_f.astype(np.int64)
     sd = np.sqrt(var)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tcrit = special.stdtrit(np.where(n > 1, n - 1, np.nan), 0.5 + conf / 2)
-        half = tcrit * sd / np.sqrt(n_f)
-    ci_low, ci_high = mean - half, mean + half
-    span = spec.scale_max - spec.scale_min
-    pomp = (mean - spec.scale_min) / span * 100.0
+    ci_low, ci_high = mean_interval(mean, sd, n_f, spec.confidence)
+    pomp = _pomp(mean, spec.scale_min, spec.scale_max)
 
     inc2 = np.broadcast_to(inc[:, None], prep.answered.shape)
     _, dk_sum = group_sums(codes, n_groups, prep.dont_know, inc2)
@@ -769,15 +742,10 @@ def _score_groups(
     ok = n_complete >= 2
     mean_var = np.where(ok, np.nan_to_num(var_item) @ per_dim, np.nan)
     ad_m = np.where(ok, np.nan_to_num(ad_item) @ per_dim, np.nan)
-    a_points = spec.scale_points
-    sigma2 = (a_points * a_points - 1) / 12.0
-    ratio = mean_var / sigma2
-    ratio_t = np.minimum(ratio, 1.0)
-    j = prep.k
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rwg_j = j * (1 - ratio_t) / (j * (1 - ratio_t) + ratio_t)
-    lindell = 1.0 - ratio
-    divided = (ad_m > a_points / 6.0) | (lindell < 0.5)
+    sigma2 = uniform_null_variance(spec.scale_points)
+    rwg_j = _rwg_j_from_variance(mean_var, prep.k, sigma2)
+    lindell = _rwg_j_lindell_from_variance(mean_var, sigma2)
+    divided = (ad_m > ad_practical_limit(spec.scale_points)) | (lindell < 0.5)
 
     # Orientation indices: POMP of the group mean of the PMO / APO sub-scores.
     vp = ~np.isnan(prep.pmo)
@@ -785,8 +753,8 @@ def _score_groups(
     va = ~np.isnan(prep.apo)
     n_apo, apo_sum = group_sums(codes, n_groups, prep.apo, va)
     with np.errstate(invalid="ignore", divide="ignore"):
-        pmo_index = (pmo_sum / n_pmo - spec.scale_min) / span * 100.0
-        apo_index = (apo_sum / n_apo - spec.scale_min) / span * 100.0
+        pmo_index = _pomp(pmo_sum / n_pmo, spec.scale_min, spec.scale_max)
+        apo_index = _pomp(apo_sum / n_apo, spec.scale_min, spec.scale_max)
 
     # Rubric level from counts per (group, dimension, level).
     n_levels = spec.n_levels
@@ -893,23 +861,22 @@ def _compare_baseline(
         if ref is None:  # pragma: no cover - unusable_reason reports a missing dimension
             continue
         m = g["mean"][:, j]
-        tm = ref.team_means
-        with np.errstate(invalid="ignore"):
-            # Ties within 1e-9 count as equal: a mean of exactly 4 is often computed one ulp
-            # away from the stored 4.0, which would move it by a whole rank.
-            below = np.searchsorted(tm, m - _TIE, side="left")
-            equal = np.searchsorted(tm, m + _TIE, side="right") - below
-            percentile[:, j] = np.where(np.isnan(m), np.nan, 100.0 * (below + equal / 2) / tm.size)
-            d[:, j] = (m - ref.mean) / ref.sd
-        diff, se, df = _welch(m, g["_var"][:, j], g["n"][:, j].astype(np.float64),
-                              np.float64(ref.mean), np.float64(ref.sd) ** 2, np.float64(ref.n))
-        pj = 2.0 * special.stdtr(df, -np.abs(diff / se))
+        # Ties within 1e-9 count as equal: a mean of exactly 4 is often computed one ulp
+        # away from the stored 4.0, which would move it by a whole rank.
+        percentile[:, j] = _midpoint_rank(ref.team_means, m, _TIE)
+        d[:, j] = (m - ref.mean) / ref.sd
+        diff, se, df = _welch_difference(
+            m, g["_var"][:, j], g["n"][:, j].astype(np.float64),
+            np.float64(ref.mean), np.float64(ref.sd) ** 2, np.float64(ref.n),
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pj = 2.0 * special.stdtr(df, -np.abs(diff / se))
         p[:, j] = np.where(testable[:, j], pj, np.nan)
     g["percentile"] = percentile
     g["d"] = d
     g["p"] = p
-    g["p_adjusted"] = benjamini_hochberg(p, axis=1)
-    g["p_adjusted_grid"] = benjamini_hochberg(p.ravel()).reshape(shape)
+    g["p_adjusted"] = adjust_pvalues(p, method="bh", axis=1)
+    g["p_adjusted_grid"] = adjust_pvalues(p, method="bh")
     decided = np.isfinite(g["p_adjusted"]) & np.isfinite(d)
     strong = (g["p_adjusted"] < spec.alpha) & (np.round(np.abs(d), 9) >= spec.min_effect)
     verdict = np.where(strong, np.where(d > 0, "clearly above", "clearly below"), "in line")
@@ -940,15 +907,12 @@ def _compare_previous(
         ps[ix_c] = prev_sd[ix_p]
         pn[ix_c] = prev_n[ix_p]
     cur_var = np.where(g["spread_suppressed"], np.nan, g["_var"])
-    diff, se, df = _welch(g["mean"], cur_var, g["n"].astype(np.float64), pm, ps * ps, pn)
+    n_cur = g["n"].astype(np.float64)
+    raw_diff, se, df = _welch_difference(g["mean"], cur_var, n_cur, pm, ps * ps, pn)
     zero = (cur_var == 0) | (ps == 0)
-    diff = np.where(zero, np.nan, diff)
-    with np.errstate(invalid="ignore"):
-        half = special.stdtrit(df, 0.5 + spec.confidence / 2) * se
-        n1, n0 = g["n"].astype(np.float64), pn
-        pooled = np.sqrt(((n1 - 1) * cur_var + (n0 - 1) * ps * ps) / (n1 + n0 - 2))
-        g_corr = 1.0 - 3.0 / (4.0 * (n1 + n0) - 9.0)
-        hedges = np.where(pooled > 0, g_corr * (g["mean"] - pm) / pooled, np.nan)
+    diff = np.where(np.isfinite(df) & ~zero, raw_diff, np.nan)
+    half = t_critical(df, spec.confidence) * se
+    hedges = _hedges_g(raw_diff, cur_var, n_cur, ps * ps, pn)
     g["change"] = diff
     g["change_ci_low"] = diff - half
     g["change_ci_high"] = diff + half
@@ -1065,10 +1029,13 @@ def score_campaign(
     (0 when :math:`\bar s^2 > \sigma^2`; James, Demaree & Wolf 1984; R ``multilevel::rwg.j``),
     Lindell's :math:`r^*_{wg(J)} = 1 - \bar s^2/\sigma^2` (Lindell, Brandt & Whitney 1999) and
     :math:`AD_{M(J)}` (Burke, Finkelstein & Dusig 1999). Welch's t from moments against the
-    baseline, Benjamini-Hochberg (1995) within each row and over the grid; Hedges' g with
-    :math:`J = 1 - 3/(4(n_1+n_2)-9)`. Item weights affect scores, not agreement. The
-    organisation is compared with a baseline that may contain it (e.g. its own teams), so
-    its test is descriptive. Thresholds and references: STATISTICS.md.
+    baseline, Benjamini-Hochberg (1995) within each row and over the grid; Hedges' g of the
+    change with the exact correction
+    :math:`J(m) = \Gamma(m/2) / (\sqrt{m/2}\,\Gamma((m-1)/2))`, :math:`m = n_1 + n_2 - 2`.
+    These are the implementations of :mod:`assess.scoring.comparison`. Item weights affect
+    scores, not agreement. The organisation is compared with a baseline that may contain it
+    (e.g. its own teams), so its test is descriptive. Thresholds and references:
+    docs/scoring.md.
     """
     x, dk = _validate_answers(values, dont_know, spec)
     for name, v in (("baseline_min_respondents", baseline_min_respondents),

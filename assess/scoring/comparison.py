@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
+from ._intervals import t_critical
 from ._validation import as_float_array, as_vector, check_choice, check_confidence
 from .errors import DegenerateDataWarning, SmallSampleWarning
 
@@ -80,12 +81,57 @@ class MannWhitneyResult:
     cliffs_delta: float
 
 
-def _hedges_correction(df: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Exact small-sample correction J(df) = Gamma(df/2) / (sqrt(df/2) Gamma((df-1)/2))."""
+def _hedges_correction(m: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Exact small-sample correction J(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2))."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.exp(special.gammaln(df / 2.0) - special.gammaln((df - 1.0) / 2.0)) / np.sqrt(
-            df / 2.0
+        return np.exp(special.gammaln(m / 2.0) - special.gammaln((m - 1.0) / 2.0)) / np.sqrt(
+            m / 2.0
         )
+
+
+def _welch_difference(
+    mean_a: NDArray[np.float64],
+    var_a: NDArray[np.float64],
+    n_a: NDArray[np.float64],
+    mean_b: NDArray[np.float64],
+    var_b: NDArray[np.float64],
+    n_b: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Welch difference, standard error and Welch-Satterthwaite df from moments, NaN-quiet.
+
+    The one implementation behind :func:`welch_from_moments`, :func:`welch_test` and the
+    campaign's comparisons. Emits no warning and checks nothing (callers validate, and a
+    campaign passes NaN for cells without a test). Returns ``mean_a - mean_b``, the standard
+    error (0 when neither sample varies) and the degrees of freedom, which are NaN wherever the
+    test is undefined: a sample with fewer than 2 values, or a standard error of 0.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = var_a / n_a
+        b = var_b / n_b
+        se2 = a + b
+        df = se2 * se2 / (a * a / (n_a - 1.0) + b * b / (n_b - 1.0))
+        se = np.sqrt(se2)
+    defined = (n_a >= 2) & (n_b >= 2) & (se2 > 0) & np.isfinite(df)
+    return mean_a - mean_b, se, np.where(defined, df, np.nan)
+
+
+def _hedges_g(
+    difference: NDArray[np.float64],
+    var_a: NDArray[np.float64],
+    n_a: NDArray[np.float64],
+    var_b: NDArray[np.float64],
+    n_b: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Hedges' g of a mean difference: pooled SD and the exact correction J(n_a + n_b - 2).
+
+    NaN-quiet and unchecked, like :func:`_welch_difference`; NaN where the pooled SD is not
+    positive.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = n_a + n_b - 2.0
+        pooled_sd = np.sqrt(((n_a - 1.0) * var_a + (n_b - 1.0) * var_b) / m)
+        g = difference / pooled_sd * _hedges_correction(m)
+    return np.where(pooled_sd > 0, g, np.nan)
 
 
 def _welch_core(
@@ -98,13 +144,13 @@ def _welch_core(
     confidence: float,
     stacklevel: int,
 ) -> WelchResult:
+    """The public Welch result: :func:`_welch_difference`, then p, interval, g and warnings."""
     mean_a, sd_a, n_a, mean_b, sd_b, n_b = np.broadcast_arrays(mean_a, sd_a, n_a, mean_b, sd_b, n_b)
-    difference = mean_a - mean_b
+    var_a = sd_a**2
+    var_b = sd_b**2
+    difference, se, df = _welch_difference(mean_a, var_a, n_a, mean_b, var_b, n_b)
     small = (n_a < 2) | (n_b < 2)  # False where n is NaN: missing stays quietly NaN
-    var_a = sd_a**2 / n_a
-    var_b = sd_b**2 / n_b
-    se2 = var_a + var_b
-    no_spread = (se2 == 0) & ~small
+    no_spread = (se == 0) & ~small
     if small.any():
         warnings.warn(
             "Welch's test needs at least 2 observations in each sample: NaN there",
@@ -117,18 +163,14 @@ def _welch_core(
             DegenerateDataWarning,
             stacklevel=stacklevel,
         )
-    usable = ~small & ~no_spread
+    usable = np.isfinite(df)
     with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.sqrt(se2)
-        df = se2**2 / (var_a**2 / (n_a - 1.0) + var_b**2 / (n_b - 1.0))
         t = difference / se
         p = 2.0 * special.stdtr(df, -np.abs(t))
-        quantile = special.stdtrit(df, 0.5 + confidence / 2.0)
+        quantile = t_critical(df, confidence)
         ci_low = difference - quantile * se
         ci_high = difference + quantile * se
-        df_pooled = n_a + n_b - 2.0
-        pooled_sd = np.sqrt(((n_a - 1.0) * sd_a**2 + (n_b - 1.0) * sd_b**2) / df_pooled)
-        hedges_g = difference / pooled_sd * _hedges_correction(df_pooled)
+    hedges_g = _hedges_g(difference, var_a, n_a, var_b, n_b)
     fields = {}
     for name, value in (
         ("t", t),
@@ -359,12 +401,15 @@ def mann_whitney(a: ArrayLike, b: ArrayLike) -> MannWhitneyResult:
     return MannWhitneyResult(u, p, delta)
 
 
-def adjust_pvalues(p: ArrayLike, *, method: str = "bh") -> NDArray[np.float64] | float:
+def adjust_pvalues(
+    p: ArrayLike, *, method: str = "bh", axis: int | None = None
+) -> NDArray[np.float64] | float:
     """Adjust p-values for multiple comparisons (Benjamini-Hochberg or Holm).
 
-    With the m non-missing p-values sorted, :math:`p_{(1)} \\le \\dots \\le p_{(m)}`:
+    Within one family, with the m non-missing p-values sorted,
+    :math:`p_{(1)} \\le \\dots \\le p_{(m)}`:
 
-    - ``"bh"`` (false discovery rate):
+    - ``"bh"`` (false discovery rate, the step-up procedure):
       :math:`\\tilde p_{(i)} = \\min_{j \\ge i} \\min(1, m\\,p_{(j)} / j)`, as
       ``scipy.stats.false_discovery_control(method="bh")`` and R ``p.adjust(method="BH")``;
     - ``"holm"`` (family-wise error rate):
@@ -374,19 +419,24 @@ def adjust_pvalues(p: ArrayLike, *, method: str = "bh") -> NDArray[np.float64] |
     Parameters
     ----------
     p : float or array_like
-        p-values in [0, 1] of any shape, adjusted together as one family (e.g. a whole heat-map
-        grid). NaN marks a hidden or undefined test: it stays NaN and does not count in m.
+        p-values in [0, 1] of any shape. NaN marks a hidden or undefined test: it stays NaN
+        and does not count in m.
     method : {"bh", "holm"}, default "bh"
+    axis : int or None, default None
+        None adjusts every p-value together as one family (e.g. a whole heat-map grid); an
+        integer makes each slice along that axis a family of its own (``axis=1`` on a
+        teams x dimensions grid adjusts within each team's report). Vectorised either way.
 
     Returns
     -------
     float or ndarray
-        Adjusted p-values, shaped like `p`.
+        Adjusted p-values, shaped like `p` (a float for scalar `p`).
 
     Raises
     ------
     ValueError
-        If a p-value lies outside [0, 1] or is infinite, or `method` is unknown.
+        If a p-value lies outside [0, 1] or is infinite, `method` is unknown, or `axis` is
+        not an axis of `p`.
 
     References
     ----------
@@ -397,23 +447,39 @@ def adjust_pvalues(p: ArrayLike, *, method: str = "bh") -> NDArray[np.float64] |
     """
     check_choice(method, "method", ("bh", "holm"))
     values = as_float_array(p, "p")
-    flat = values.ravel()
-    present = ~np.isnan(flat)
-    pv = flat[present]
-    if ((pv < 0) | (pv > 1)).any():
+    present = values[~np.isnan(values)]
+    if ((present < 0) | (present > 1)).any():
         raise ValueError("p must hold probabilities in [0, 1] (NaN for missing)")
-    m = pv.size
-    adjusted = np.full(flat.shape, np.nan)
-    if m:
-        order = np.argsort(pv, kind="stable")
-        rank = np.arange(1, m + 1, dtype=np.float64)
-        sorted_p = pv[order]
+    if axis is None:
+        out = _adjust_last_axis(values.reshape(1, -1), method).reshape(values.shape)
+        return float(out) if out.ndim == 0 else out
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise ValueError(f"axis must be an integer or None, got {axis!r}")
+    if not -values.ndim <= axis < values.ndim:
+        raise ValueError(
+            f"axis {axis} is out of bounds for p with {values.ndim} dimensions"
+        )
+    moved = np.moveaxis(values, axis, -1)
+    return np.moveaxis(_adjust_last_axis(moved, method), -1, axis)
+
+
+def _adjust_last_axis(p: NDArray[np.float64], method: str) -> NDArray[np.float64]:
+    """Adjust each slice along the last axis as one family; NaN stays NaN and is not counted."""
+    present = ~np.isnan(p)
+    m = present.sum(axis=-1, keepdims=True)
+    # missing values sort last, so each family's tests take the ranks 1..m
+    order = np.argsort(np.where(present, p, np.inf), axis=-1, kind="stable")
+    ranked = np.take_along_axis(p, order, axis=-1)
+    rank = np.arange(1, p.shape[-1] + 1, dtype=np.float64)
+    missing = np.isnan(ranked)
+    with np.errstate(invalid="ignore"):
         if method == "bh":
-            stepped = np.minimum.accumulate((sorted_p * m / rank)[::-1])[::-1]
+            scaled = np.where(missing, np.inf, ranked * m / rank)
+            stepped = np.flip(np.minimum.accumulate(np.flip(scaled, axis=-1), axis=-1), axis=-1)
         else:
-            stepped = np.maximum.accumulate(sorted_p * (m - rank + 1.0))
-        result = np.empty(m)
-        result[order] = np.minimum(stepped, 1.0)
-        adjusted[present] = result
-    out = adjusted.reshape(values.shape)
-    return float(out) if out.ndim == 0 else out
+            scaled = np.where(missing, -np.inf, ranked * (m - rank + 1.0))
+            stepped = np.maximum.accumulate(scaled, axis=-1)
+    adjusted = np.empty_like(p)
+    np.put_along_axis(adjusted, order, np.minimum(stepped, 1.0), axis=-1)
+    adjusted[~present] = np.nan
+    return adjusted

@@ -7,12 +7,12 @@ mean of the items they did answer, provided they answered enough of them.
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._exact import required_count
 from ._validation import (
     as_float_array,
     as_item_matrix,
@@ -89,14 +89,6 @@ def reverse_key(
     out = x.copy()
     out[:, mask] = (lo + hi) - out[:, mask]
     return out
-
-
-def _required_items(k: int, min_answered: float, min_items: int) -> int:
-    """Number of answered items a respondent needs for a valid score."""
-    # round() guards against 0.3 * 10 == 3.0000000000000004 making ceil() ask for 4 items.
-    by_fraction = math.ceil(round(min_answered * k, 9))
-    # A scale cannot demand more items than it has: a 1-item dimension is scored from its item.
-    return min(k, max(min_items, by_fraction, 1))
 
 
 def score_respondents(
@@ -184,9 +176,10 @@ def score_respondents(
     n_answered = answered.sum(axis=1)
     weight_sum = answered @ w
     weighted_total = np.where(answered, x, 0.0) @ w
-    valid = (n_answered >= _required_items(k, float(min_answered), int(min_items))) & (
-        weight_sum > 0
-    )
+    # The share is compared as an exact fraction (0.3 of 10 items is 3, not 3.0000000000000004
+    # rounded up to 4), and a scale never demands more items than it has.
+    need = required_count(k, float(min_answered), int(min_items))
+    valid = (n_answered >= need) & (weight_sum > 0)
     scores = np.full(n, np.nan)
     np.divide(weighted_total, weight_sum, out=scores, where=valid)
     return scores
@@ -215,5 +208,10 @@ def pomp(scores: ArrayLike, *, scale_min: float, scale_max: float) -> NDArray[np
     lo, hi = check_scale(scale_min, scale_max)
     s = as_float_array(scores, "scores")
     check_within_scale(s, lo, hi, "scores")
-    out = 100.0 * (s - lo) / (hi - lo)
+    out = _pomp(s, lo, hi)
     return float(out) if out.ndim == 0 else out
+
+
+def _pomp(scores: NDArray[np.float64], scale_min: float, scale_max: float) -> NDArray[np.float64]:
+    """POMP without argument checks (the campaign's means and indices are on the scale)."""
+    return 100.0 * (scores - scale_min) / (scale_max - scale_min)

@@ -147,10 +147,49 @@ def feldt_interval(
     return float(1.0 - (1.0 - alpha) * f_upper), float(1.0 - (1.0 - alpha) * f_lower)
 
 
+def _alpha_formula(
+    k: float | NDArray[np.float64],
+    trace: float | NDArray[np.float64],
+    total: float | NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """``k / (k - 1) * (1 - trace(C) / sum(C))``, vectorised (alpha and alpha-if-deleted)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(k / (k - 1.0) * (1.0 - trace / total), dtype=np.float64)
+
+
 def _alpha_from_cov(cov: NDArray[np.float64]) -> float:
-    k = cov.shape[0]
-    total = cov.sum()
-    return float(k / (k - 1.0) * (1.0 - np.trace(cov) / total))
+    return float(_alpha_formula(cov.shape[0], np.trace(cov), cov.sum()))
+
+
+def _without_each_item(
+    cov: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Item variances, item-total covariances and the variance of each rest score.
+
+    The rest score of item j is the sum of the other items; its variance is
+    ``sum(C) - 2 sum_i C_ij + C_jj``.
+    """
+    diag = np.diag(cov)
+    col_sums = cov.sum(axis=0)
+    return diag, col_sums, cov.sum() - 2.0 * col_sums + diag
+
+
+def _usable_covariance(
+    x: NDArray[np.float64], missing: str, what_needs: str
+) -> NDArray[np.float64] | None:
+    """The item covariance matrix, or None (after a warning) with fewer than 2 respondents.
+
+    `what_needs` starts the warning: ``"item-rest correlations need"``.
+    """
+    cov, n = _covariance(x, missing)
+    if n < 2:
+        warnings.warn(
+            f"{what_needs} at least 2 respondents, got {n}: NaN",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
+        return None
+    return cov
 
 
 def cronbach_alpha(
@@ -276,17 +315,10 @@ def alpha_if_deleted(items: ArrayLike, *, missing: str = "pairwise") -> NDArray[
             stacklevel=2,
         )
         return result
-    cov, n = _covariance(x, missing)
-    if n < 2:
-        warnings.warn(
-            f"alpha if item deleted needs at least 2 respondents, got {n}: NaN",
-            SmallSampleWarning,
-            stacklevel=2,
-        )
+    cov = _usable_covariance(x, missing, "alpha if item deleted needs")
+    if cov is None:
         return result
-    diag = np.diag(cov)
-    col_sums = cov.sum(axis=0)
-    reduced_total = cov.sum() - 2.0 * col_sums + diag
+    diag, _, reduced_total = _without_each_item(cov)
     reduced_trace = np.trace(cov) - diag
     ok = reduced_total > 0  # False also where NaN
     if not ok.all():
@@ -295,8 +327,7 @@ def alpha_if_deleted(items: ArrayLike, *, missing: str = "pairwise") -> NDArray[
             DegenerateDataWarning,
             stacklevel=2,
         )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        values = (k - 1.0) / (k - 2.0) * (1.0 - reduced_trace / reduced_total)
+    values = _alpha_formula(k - 1.0, reduced_trace, reduced_total)
     result[ok] = values[ok]
     return result
 
@@ -340,17 +371,10 @@ def item_rest_correlations(items: ArrayLike, *, missing: str = "pairwise") -> ND
     _min_items(x, 2, "item-rest correlations")
     k = x.shape[1]
     result = np.full(k, np.nan)
-    cov, n = _covariance(x, missing)
-    if n < 2:
-        warnings.warn(
-            f"item-rest correlations need at least 2 respondents, got {n}: NaN",
-            SmallSampleWarning,
-            stacklevel=2,
-        )
+    cov = _usable_covariance(x, missing, "item-rest correlations need")
+    if cov is None:
         return result
-    diag = np.diag(cov)
-    col_sums = cov.sum(axis=0)
-    rest_variance = cov.sum() - 2.0 * col_sums + diag
+    diag, col_sums, rest_variance = _without_each_item(cov)
     denom = diag * rest_variance
     ok = denom > 0
     if not ok.all():

@@ -335,8 +335,10 @@ def test_change_against_previous_wave():
                         [t.change[i, 0] - half, t.change[i, 0] + half])
         sp = math.sqrt(((t.n[i, 0] - 1) * t.sd[i, 0] ** 2 + (t0.n[i, 0] - 1) * t0.sd[i, 0] ** 2)
                        / (t.n[i, 0] + t0.n[i, 0] - 2))
-        g = (1 - 3 / (4 * (t.n[i, 0] + t0.n[i, 0]) - 9)) * t.change[i, 0] / sp
-        assert_allclose(t.change_g[i, 0], g)
+        # Hedges' exact small-sample correction J(m), m = n1 + n0 - 2
+        m = t.n[i, 0] + t0.n[i, 0] - 2
+        j = math.exp(math.lgamma(m / 2) - math.lgamma((m - 1) / 2)) / math.sqrt(m / 2)
+        assert_allclose(t.change_g[i, 0], j * t.change[i, 0] / sp)
     assert list(t.clear_change[:, 0]) == [True, True]
     # also from the stored summary
     stored = WaveSummary.from_dict(json.loads(json.dumps(first.summary().to_dict())))
