@@ -1,6 +1,6 @@
-"""Packed answer storage: one signed byte per answer item, in the questionnaire's item order.
+"""Packed answer storage: one signed byte per answer item, in ``Questionnaire.answer_columns``.
 
-Pure (NumPy only). A response's scored answers are stored as ``len(answer_items)`` bytes;
+Pure (NumPy only). A response's scored answers are stored as ``len(answer_columns)`` bytes;
 a campaign of 100,000 responses decodes to a matrix with one ``np.frombuffer`` call.
 Scale values are small integers (scales have at most 11 points, within -100..100), so two
 byte values below that range serve as markers.

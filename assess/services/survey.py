@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import answer_codec
 from ..database import run_write
-from ..definitions import Questionnaire
+from ..definitions import Dimension, Item, Questionnaire
 from ..errors import Conflict
 from ..extensions import db
 from ..models import (
@@ -328,6 +328,36 @@ def texts_of(draft: Draft) -> dict[str, str]:
     rows = db.session.execute(select(TextAnswer.item_id, TextAnswer.text)
                               .where(TextAnswer.response_id == draft.id))
     return {item_id: text for item_id, text in rows}
+
+
+class PageProgress(NamedTuple):
+    """One questionnaire page (numbered from 1) and its scored questions not yet answered."""
+
+    number: int
+    dimension: Dimension
+    missing: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """What the review page shows of a draft before the final submit."""
+
+    pages: tuple[PageProgress, ...]
+    answered: int  # scored questions with a value or "don't know"
+    total: int  # scored questions of the questionnaire
+    comments: int  # free-text answers that are not empty
+
+
+def review_summary(ctx: LinkContext, draft: Draft) -> ReviewSummary:
+    """The draft's answered and unanswered questions, page by page."""
+    saved = answers_of(ctx, draft)
+    texts = texts_of(draft)
+    pages = tuple(
+        PageProgress(number, dimension, tuple(
+            item for item in dimension.items if item.type != "text" and item.id not in saved))
+        for number, dimension in enumerate(ctx.definition.dimensions, start=1))
+    return ReviewSummary(pages, answered=len(saved), total=len(ctx.definition.answer_columns),
+                         comments=sum(1 for text in texts.values() if text))
 
 
 def save_page(ctx: LinkContext, response_id: int, page: int,

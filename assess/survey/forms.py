@@ -10,28 +10,25 @@ choice, and nothing of them is stored.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import Form, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
-from ..answer_codec import DONT_KNOW_VALUE
 from ..definitions import Dimension, Item, Questionnaire
+from .answer_forms import FIELD_PREFIX, choice_values, field_name, form_value
 
-FIELD_PREFIX = "q_"
 INVALID_CHOICE = "Please choose one of the answers shown."
 TWICE = "This question was sent with more than one answer; please choose one."
-
-
-def field_name(item: Item) -> str:
-    return FIELD_PREFIX + item.id
 
 
 class SingleChoiceField(RadioField):
     """A radio group that refuses a value sent twice instead of keeping the first."""
 
-    def process_formdata(self, valuelist):  # type: ignore[no-untyped-def]
+    def process_formdata(self, valuelist: list[str]) -> None:
         if len(valuelist) > 1:
             self.data = None
             raise ValueError(TWICE)
@@ -41,7 +38,7 @@ class SingleChoiceField(RadioField):
 class SingleTextAreaField(TextAreaField):
     """A text area that refuses a value sent twice."""
 
-    def process_formdata(self, valuelist):  # type: ignore[no-untyped-def]
+    def process_formdata(self, valuelist: list[str]) -> None:
         if len(valuelist) > 1:
             self.data = ""
             raise ValueError(TWICE)
@@ -80,8 +77,9 @@ class PageForm(FlaskForm):
     # Set on each generated subclass.
     item_fields: tuple[str, ...] = ()
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
-        ok = super().validate(extra_validators)
+    def validate(self, extra_validators: Mapping[str, Sequence[Callable[..., object]]]
+                 | None = None) -> bool:
+        ok: bool = super().validate(extra_validators)
         unknown = sorted(
             key for key in (self.meta.formdata_keys or ())
             if key.startswith(FIELD_PREFIX) and key not in self.item_fields
@@ -92,6 +90,14 @@ class PageForm(FlaskForm):
                 "ignored. Please check your answers and send the page again.")
             ok = False
         return ok
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        """Each field's errors by field name, and the page's own errors under ``_page``."""
+        errors = {name: list(field.errors) for name, field in self._fields.items()
+                  if field.errors}
+        if self.form_errors:
+            errors["_page"] = list(self.form_errors)
+        return errors
 
 
 _FORM_CLASSES: dict[tuple[str, str], type[PageForm]] = {}
@@ -140,20 +146,23 @@ def _build_page_form_class(questionnaire: Questionnaire, dimension: Dimension
 
 
 def _choices(questionnaire: Questionnaire, item: Item) -> list[SelectChoice]:
+    """The radio choices of a likert or rubric item: :func:`choice_values` and their labels."""
     lang = questionnaire.language
     if item.type == "rubric":
-        return [SelectChoice(str(level), f"{level}. {anchor.get(lang)}")
-                for level, anchor in enumerate(item.anchors, start=1)]
-    scale = questionnaire.scales[item.scale or ""]
-    choices = [SelectChoice(str(value), label.get(lang))
-               for value, label in zip(scale.values, scale.labels, strict=True)]
-    if scale.dont_know:
-        choices.append(SelectChoice(DONT_KNOW_VALUE, scale.dont_know_label.get(lang)))
-    return choices
+        labels = [f"{level}. {anchor.get(lang)}"
+                  for level, anchor in enumerate(item.anchors, start=1)]
+    else:
+        scale = questionnaire.scales[item.scale or ""]
+        labels = [label.get(lang) for label in scale.labels]
+        if scale.dont_know:
+            labels.append(scale.dont_know_label.get(lang))
+    return [SelectChoice(form_value(value), label)
+            for value, label in zip(choice_values(questionnaire, item), labels, strict=True)]
 
 
-def make_page_form(questionnaire: Questionnaire, dimension: Dimension, *, formdata=None,
-                   data=None) -> PageForm:  # type: ignore[no-untyped-def]
+def make_page_form(questionnaire: Questionnaire, dimension: Dimension, *,
+                   formdata: MultiDict[str, str] | None = None,
+                   data: Mapping[str, object] | None = None) -> PageForm:
     """Instantiate a page form; with ``formdata``, remember which keys were posted."""
     cls = page_form_class(questionnaire, dimension)
     form = cls(formdata=formdata, data=data) if formdata is not None else cls(data=data)
@@ -167,6 +176,19 @@ class StartForm(FlaskForm):
     role = SingleChoiceField("Your role (optional)", validators=[unanswered_unless_sent],
                              invalid_choice_message=INVALID_CHOICE)
     start = SubmitField("Start")
+
+    def offer_roles(self, questionnaire: Questionnaire) -> None:
+        """Offer the questionnaire's roles (by position: the value is the role's index)."""
+        lang = questionnaire.language
+        self.role.choices = [SelectChoice(str(i), role.get(lang))
+                             for i, role in enumerate(questionnaire.roles)]
+
+    def chosen_role(self, questionnaire: Questionnaire) -> str | None:
+        """The role chosen on a validated form, as stored; None when none was chosen."""
+        if self.role.data is None:
+            return None
+        roles = {str(i): role for i, role in enumerate(questionnaire.roles)}
+        return str(roles[self.role.data])
 
 
 class ResumeForm(FlaskForm):

@@ -11,7 +11,7 @@ from assess.extensions import db
 from assess.models import Campaign, Response, ResponseStatus
 from assess.services.links import regenerate
 from assess.services.lookup import campaign_by_ref, team_in_campaign
-from assess.survey.views import SESSION_KEY as SURVEY_SESSION_KEY
+from assess.survey.session_store import SESSION_KEY as SURVEY_SESSION_KEY
 from tests.survey.survey_support import (
     CAMPAIGN,
     OTHER_TEAM,
