@@ -96,7 +96,8 @@ def post(questionnaire, data, dimension=0):
 
 # --- the form's shape ------------------------------------------------------------------
 
-def test_one_field_per_item_named_after_its_id(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_one_field_per_item_named_after_its_id(small):
     cls = page_form_class(small, small.dimensions[0])
     assert cls.item_fields == ("q_one.agree", "q_one.often", "q_one.rubric", "q_one.note",
                                "q_one.short")
@@ -106,7 +107,8 @@ def test_one_field_per_item_named_after_its_id(small, request_context):
         assert form[field_name(item)].label.text == item.text.get("en")
 
 
-def test_a_likert_item_offers_its_scale_and_dont_know(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_a_likert_item_offers_its_scale_and_dont_know(small):
     form = page_form_class(small, small.dimensions[0])()
     assert choices(form, "q_one.agree") == [
         ("1", "Strongly disagree"), ("2", "Disagree"), ("3", "Neutral"), ("4", "Agree"),
@@ -114,35 +116,40 @@ def test_a_likert_item_offers_its_scale_and_dont_know(small, request_context):
     assert form["q_one.agree"].type == "SingleChoiceField"
 
 
-def test_dont_know_is_offered_only_where_the_scale_allows_it(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_dont_know_is_offered_only_where_the_scale_allows_it(small):
     form = page_form_class(small, small.dimensions[0])()
     assert choices(form, "q_one.often") == [
         ("1", "Never"), ("2", "Rarely"), ("3", "Sometimes"), ("4", "Often"), ("5", "Always")]
     assert "dk" not in [value for value, _ in choices(form, "q_one.rubric")]
 
 
-def test_rubric_anchors_are_the_labels(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_rubric_anchors_are_the_labels(small):
     form = page_form_class(small, small.dimensions[0])()
     assert choices(form, "q_one.rubric") == [
         ("1", '1. Level <one> & "first"'), ("2", "2. Level two"), ("3", "3. Level three"),
         ("4", "4. Level four"), ("5", "5. Level five")]
 
 
-def test_rubric_anchor_labels_are_escaped_when_rendered(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_rubric_anchor_labels_are_escaped_when_rendered(small):
     form = page_form_class(small, small.dimensions[0])()
     html = "".join(str(option.label()) for option in form["q_one.rubric"])
     assert "Level &lt;one&gt; &amp; &#34;first&#34;" in html
     assert "<one>" not in html
 
 
-def test_text_items_are_text_areas_with_their_length_limit(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_text_items_are_text_areas_with_their_length_limit(small):
     form = page_form_class(small, small.dimensions[0])()
     assert form["q_one.short"].type == "SingleTextAreaField"
     assert form["q_one.short"].render_kw["maxlength"] == "10"
     assert form["q_one.note"].render_kw["maxlength"] == "2000"  # the default limit
 
 
-def test_the_shipped_questionnaire_builds_every_page(shipped, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_the_shipped_questionnaire_builds_every_page(shipped):
     assert len(shipped.dimensions) == 9
     for dimension in shipped.dimensions:
         form = page_form_class(shipped, dimension)()
@@ -161,7 +168,8 @@ def test_the_shipped_questionnaire_builds_every_page(shipped, request_context):
                 assert form[field_name(item)].render_kw["maxlength"] == "1000"
 
 
-def test_each_page_gets_a_class_of_its_own(small, shipped, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_each_page_gets_a_class_of_its_own(small, shipped):
     first = page_form_class(shipped, shipped.dimensions[0])
     second = page_form_class(shipped, shipped.dimensions[1])
     assert first is not second
@@ -171,7 +179,8 @@ def test_each_page_gets_a_class_of_its_own(small, shipped, request_context):
 
 # --- validation ------------------------------------------------------------------------
 
-def test_a_complete_valid_page_validates(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_a_complete_valid_page_validates(small):
     form, valid = post(small, {"q_one.agree": "dk", "q_one.often": "5", "q_one.rubric": "1",
                                "q_one.note": "ok", "q_one.short": "0123456789"})
     assert valid, form.errors
@@ -179,57 +188,65 @@ def test_a_complete_valid_page_validates(small, request_context):
     assert form["q_one.often"].data == "5"
 
 
-def test_an_empty_page_validates_as_unanswered(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_an_empty_page_validates_as_unanswered(small):
     form, valid = post(small, {})
     assert valid, form.errors
     assert form["q_one.agree"].data is None
 
 
+@pytest.mark.usefixtures("request_context")
 @pytest.mark.parametrize("value", ["dk", "6", "0", "", " ", "NaN", "inf", "1e309", "1_0",
                                    "\uff15", "\u0663", "Never", "5.0"])
-def test_values_outside_an_items_choices_are_invalid(small, request_context, value):
+def test_values_outside_an_items_choices_are_invalid(small, value):
     form, valid = post(small, {"q_one.often": value, "q_one.agree": "3"})
     assert not valid
     assert form["q_one.often"].errors == [INVALID_CHOICE]
     assert form["q_one.agree"].errors == []
 
 
-def test_a_value_sent_twice_is_invalid(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_a_value_sent_twice_is_invalid(small):
     form, valid = post(small, [("q_one.agree", "1"), ("q_one.agree", "1")])
     assert not valid
     assert "more than one answer" in form["q_one.agree"].errors[0]
     assert form["q_one.agree"].data is None
 
 
-def test_a_text_sent_twice_is_invalid(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_a_text_sent_twice_is_invalid(small):
     form, valid = post(small, [("q_one.note", "a"), ("q_one.note", "b")])
     assert not valid
     assert "more than one answer" in form["q_one.note"].errors[0]
 
 
-def test_a_text_over_its_limit_is_invalid(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_a_text_over_its_limit_is_invalid(small):
     form, valid = post(small, {"q_one.short": "x" * 11})
     assert not valid
     assert form["q_one.short"].errors == [
         "Please shorten this answer to at most 10 characters."]
 
 
+@pytest.mark.usefixtures("request_context")
 @pytest.mark.parametrize("text", ["a\x00b", "\x07", "\x1f", "\x0b\x0c", "\x1c\x1d\x1e",
                                   "\x85", "\x7f", "\x9f"])
-def test_control_characters_are_invalid_in_text(small, request_context, text):
+def test_control_characters_are_invalid_in_text(small, text):
     form, valid = post(small, {"q_one.note": text})
     assert not valid
     assert "control character" in form["q_one.note"].errors[0]
 
 
+@pytest.mark.usefixtures("request_context")
 @pytest.mark.parametrize("text", ["tab\there", "line\r\nbreak", "\n", "e\u0301\u200d\U0001f600"])
-def test_tabs_line_breaks_and_unicode_are_fine_in_text(small, request_context, text):
+def test_tabs_line_breaks_and_unicode_are_fine_in_text(small, text):
     form, valid = post(small, {"q_one.note": text})
     assert valid, form.errors
     assert form["q_one.note"].data == text
 
 
-def test_unknown_question_fields_are_a_page_error(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_unknown_question_fields_are_a_page_error(small):
     form, valid = post(small, {"q_one.agree": "2", "q_two.other": "1", "nav": "next",
                                "unrelated": "ignored"})
     assert not valid
@@ -238,19 +255,22 @@ def test_unknown_question_fields_are_a_page_error(small, request_context):
     assert form["q_one.agree"].errors == []
 
 
-def test_fields_of_another_page_are_unknown_here(shipped, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_fields_of_another_page_are_unknown_here(shipped):
     form, valid = post(shipped, {"q_delivery.baseline": "3"}, dimension=0)
     assert not valid
     assert form.form_errors
 
 
-def test_a_form_built_from_saved_data_shows_it(small, request_context):
+@pytest.mark.usefixtures("request_context")
+def test_a_form_built_from_saved_data_shows_it(small):
     form = make_page_form(small, small.dimensions[0],
                           data={"q_one.agree": "4", "q_one.note": "saved"})
     assert form["q_one.agree"].data == "4"
     assert form.meta.formdata_keys is None
     checked = [str(option) for option in form["q_one.agree"] if option.checked]
-    assert len(checked) == 1 and 'value="4"' in checked[0]
+    assert len(checked) == 1
+    assert 'value="4"' in checked[0]
 
 
 # --- the welcome form ------------------------------------------------------------------

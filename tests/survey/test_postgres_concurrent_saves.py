@@ -478,7 +478,7 @@ def test_a_double_start_whose_inserts_race_makes_one_draft(
     seen_b_waiting: list[bool] = []
     dsn = _dsn(pg_demo[0])
 
-    def hold_after_insert(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    def hold_after_insert(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if threading.current_thread().name != "start-a" or a_inserted.is_set():
             return
         if not statement.lstrip().upper().startswith("INSERT INTO RESPONSE"):

@@ -18,9 +18,11 @@ def labelled_controls(document):
 
 def assert_basics(document):
     html = document.find("html")
-    assert html is not None and html.attrs.get("lang"), "the page names its language"
+    assert html is not None, "the page names its language"
+    assert html.attrs.get("lang"), "the page names its language"
     viewport = document.find("meta", name="viewport")
-    assert viewport is not None and "width=device-width" in viewport.attrs["content"]
+    assert viewport is not None
+    assert "width=device-width" in viewport.attrs["content"]
     assert document.find("title").text.strip()
     assert len(document.find_all("h1")) == 1
     assert document.find("main") is not None
@@ -44,7 +46,8 @@ def assert_radio_groups_are_fieldsets(document):
         fieldset = next((a for a in radio.ancestors() if a.tag == "fieldset"), None)
         assert fieldset is not None, radio
         legend = fieldset.find("legend")
-        assert legend is not None and legend.text.strip(), radio
+        assert legend is not None, radio
+        assert legend.text.strip(), radio
         names = {r.attrs["name"] for r in fieldset.find_all("input", type="radio")}
         assert names == {radio.attrs["name"]}, "one radio group per fieldset"
 
@@ -61,7 +64,8 @@ def test_every_questionnaire_page_is_accessible(respondent, number):
     assert_radio_groups_are_fieldsets(document)
 
     progress = document.find("progress")
-    assert progress.attrs["max"] == "9" and progress.attrs["value"] == str(number)
+    assert progress.attrs["max"] == "9"
+    assert progress.attrs["value"] == str(number)
     label = document.find(id=progress.attrs["aria-labelledby"])
     assert label.text.strip() == f"Page {number} of 9"
 
@@ -81,7 +85,8 @@ def test_errors_are_announced_and_tied_to_their_question(respondent):
         field("standards.rubric"): "9", field("standards.comment"): "\x00"}))
     document = parse_html(result)
     alert = document.find(role="alert")
-    assert alert is not None and "could not be saved" in alert.text
+    assert alert is not None
+    assert "could not be saved" in alert.text
 
     rubric = document.find("input", name=field("standards.rubric"))
     fieldset = next(a for a in rubric.ancestors() if a.tag == "fieldset")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from tests.conftest import app_on, copy_demo
 from tests.survey.survey_support import Respondent, team_link_path
 
 
 @pytest.fixture
-def impatient_app(tmp_path: Path, demo_db):  # type: ignore[no-untyped-def]
+def impatient_app(tmp_path: Path, demo_db: tuple[Path, Path]) -> Iterator[Flask]:
     yield from app_on(*copy_demo(tmp_path, demo_db), WTF_CSRF_ENABLED=False,
                       SQLITE_BUSY_TIMEOUT_MS=50)
 
@@ -51,7 +53,8 @@ def test_an_empty_secret_key_file_is_replaced(tmp_path: Path) -> None:
     app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": None,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3"})
     key = (instance / "secret_key").read_text()
-    assert len(key) >= 32 and app.config["SECRET_KEY"] == key
+    assert len(key) >= 32
+    assert app.config["SECRET_KEY"] == key
     again = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": None,
                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3"})
     assert again.config["SECRET_KEY"] == key

@@ -94,7 +94,7 @@ def hostile_questionnaire(folder: Path) -> None:
 
 
 @pytest.fixture
-def hostile(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+def hostile(app: Flask, tmp_path: Path) -> Workspace:
     folder = tmp_path / "hostile-readiness"
     hostile_questionnaire(folder)
     with app.app_context():
@@ -172,24 +172,28 @@ def comment_item(definition: Questionnaire) -> tuple[int, str]:
 
 # --- the respondent journey ------------------------------------------------------------------
 
-def test_welcome_page_escapes_every_name_and_text(app: Flask, hostile: Workspace,
-                                                  definition: Questionnaire) -> None:
+@pytest.mark.usefixtures("definition")
+def test_welcome_page_escapes_every_name_and_text(app: Flask, hostile: Workspace) -> None:
     client = app.test_client()
     assert client.get(f"/s/{hostile.tokens[TEAM]}").status_code == 302
     html = page(client, "/s/")
     shown_as_text(html, ORG, CAMPAIGN, TEAM, Q_TITLE, Q_DESCRIPTION, ROLE)
-    assert "{{7*7}}w" in html and "{{config.SECRET_KEY}}" in html and "{{7*7}}q" in html
+    assert "{{7*7}}w" in html
+    assert "{{config.SECRET_KEY}}" in html
+    assert "{{7*7}}q" in html
     document = no_injected_markup(app, html)
     assert title_of(document) == f"{Q_TITLE} · Assess"
     assert heading_of(document) == Q_TITLE
     role = document.find("input", name="role", value="0")
     assert role is not None
     label = document.find("label", **{"for": role.attrs["id"]})
-    assert label is not None and label.text == ROLE
+    assert label is not None
+    assert label.text == ROLE
 
 
+@pytest.mark.usefixtures("definition")
 def test_a_hostile_role_is_stored_as_plain_text_not_pre_escaped(
-        app: Flask, hostile: Workspace, definition: Questionnaire) -> None:
+        app: Flask, hostile: Workspace) -> None:
     """Escaping happens when a page is written, not on the way into the database."""
     started(app, hostile, role="0")
     with app.app_context():
@@ -212,7 +216,8 @@ def test_every_question_page_escapes_its_texts(app: Flask, hostile: Workspace,
             if item.type == "text":
                 shown_as_text(html, COMMENT_LABEL)
                 label = document.find("label", **{"for": field(item)})
-                assert label is not None and label.text == COMMENT_LABEL
+                assert label is not None
+                assert label.text == COMMENT_LABEL
                 continue
             shown_as_text(html, item_text(item.id), SCALE_LABEL, DONT_KNOW_LABEL)
             legends = [e.text for e in document.find_all("legend")]
@@ -220,7 +225,8 @@ def test_every_question_page_escapes_its_texts(app: Flask, hostile: Workspace,
             first = document.find("input", name=field(item), value="1")
             assert first is not None
             label = document.find("label", **{"for": first.attrs["id"]})
-            assert label is not None and label.text == SCALE_LABEL
+            assert label is not None
+            assert label.text == SCALE_LABEL
         if number == 1:
             shown_as_text(html, HELP)
         # Nothing answered: every question stays missing for the review page.
@@ -246,7 +252,8 @@ def test_a_typed_comment_with_markup_comes_back_as_text(app: Flask, hostile: Wor
     shown_as_text(html, TYPED_COMMENT, ORG, dimension_title(number))
     document = no_injected_markup(app, html)
     textarea = document.find("textarea", name=field(item_id))
-    assert textarea is not None and textarea.text.strip() == TYPED_COMMENT
+    assert textarea is not None
+    assert textarea.text.strip() == TYPED_COMMENT
 
     # Saved, then shown again from the database.
     saved = client.post(f"/s/page/{number}", data={"nav": "next",
@@ -255,7 +262,8 @@ def test_a_typed_comment_with_markup_comes_back_as_text(app: Flask, hostile: Wor
     html = page(client, f"/s/page/{number}")
     shown_as_text(html, TYPED_COMMENT)
     textarea = no_injected_markup(app, html).find("textarea", name=field(item_id))
-    assert textarea is not None and textarea.text.strip() == TYPED_COMMENT
+    assert textarea is not None
+    assert textarea.text.strip() == TYPED_COMMENT
 
 
 def test_review_thank_you_and_after_pages_escape_the_texts(app: Flask, hostile: Workspace,
@@ -295,8 +303,8 @@ def test_review_thank_you_and_after_pages_escape_the_texts(app: Flask, hostile: 
     no_injected_markup(app, refused.get_data(as_text=True))
 
 
-def test_a_page_not_reached_yet_escapes_the_names(app: Flask, hostile: Workspace,
-                                                  definition: Questionnaire) -> None:
+@pytest.mark.usefixtures("definition")
+def test_a_page_not_reached_yet_escapes_the_names(app: Flask, hostile: Workspace) -> None:
     client = started(app, hostile)
     result = client.post("/s/page/3", data={"nav": "next"})
     assert result.status_code == 409
@@ -306,8 +314,9 @@ def test_a_page_not_reached_yet_escapes_the_names(app: Flask, hostile: Workspace
     no_injected_markup(app, html)
 
 
-def test_a_closed_campaign_escapes_its_name_in_the_title(app: Flask, hostile: Workspace,
-                                                         definition: Questionnaire) -> None:
+@pytest.mark.usefixtures("definition")
+def test_a_closed_campaign_escapes_its_name_in_the_title(app: Flask,
+                                                         hostile: Workspace) -> None:
     client = app.test_client()
     assert client.get(f"/s/{hostile.tokens[TEAM]}").status_code == 302
     set_campaign_window(app, closes_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
@@ -322,14 +331,15 @@ def test_a_closed_campaign_escapes_its_name_in_the_title(app: Flask, hostile: Wo
 
 # --- the coach home --------------------------------------------------------------------------
 
-def test_coach_home_escapes_names_and_the_questionnaire_title(app: Flask, hostile: Workspace,
-                                                              definition: Questionnaire
-                                                              ) -> None:
+@pytest.mark.usefixtures("definition")
+def test_coach_home_escapes_names_and_the_questionnaire_title(app: Flask,
+                                                              hostile: Workspace) -> None:
     client = app.test_client()
     assert client.post("/login", data=hostile.login).status_code == 302
     html = page(client, "/coach/")
     shown_as_text(html, ORG, CAMPAIGN, TEAM, Q_TITLE)
-    assert "{{7*7}}w" in html and "{{config.SECRET_KEY}}" in html
+    assert "{{7*7}}w" in html
+    assert "{{config.SECRET_KEY}}" in html
     document = no_injected_markup(app, html)
     assert document.find("script") is None
     headings = [e.text for e in document.find_all("h2")]
@@ -338,4 +348,5 @@ def test_coach_home_escapes_names_and_the_questionnaire_title(app: Flask, hostil
     assert teams == [TEAM]
     buttons = [e.attrs.get("aria-label") for e in document.find_all("button")
                if e.attrs.get("name") == "action"]
-    assert f"New link for {TEAM}" in buttons and f"Revoke the link of {TEAM}" in buttons
+    assert f"New link for {TEAM}" in buttons
+    assert f"Revoke the link of {TEAM}" in buttons

@@ -136,95 +136,95 @@ def invalid_page_one(person: Respondent) -> dict[str, str]:
     return person.page_data(1, {field(first): "99"})
 
 
-def step_link(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_link(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return new_respondent(started=False).open()
 
 
-def step_welcome(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_welcome(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     person = new_respondent(started=False)
     person.open()
     return person.client.get("/s/")
 
 
-def step_start(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_start(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     person = new_respondent(started=False)
     person.open()
     return person.start()
 
 
-def step_start_refused(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_start_refused(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     person = new_respondent(started=False)
     person.open()
     return person.start(role="99")
 
 
-def step_page(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_page(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return new_respondent().client.get("/s/page/1")
 
 
-def step_page_saved(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_page_saved(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return new_respondent().post_page(1)
 
 
-def step_page_refused(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_page_refused(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     person = new_respondent()
     return person.post_page(1, invalid_page_one(person))
 
 
-def step_page_not_reached(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_page_not_reached(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return new_respondent().post_page(3)
 
 
-def step_autosave(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_autosave(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return new_respondent().post_page(1, autosave=True)
 
 
-def step_autosave_refused(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_autosave_refused(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     person = new_respondent()
     return person.post_page(1, invalid_page_one(person), autosave=True)
 
 
-def step_autosave_not_reached(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_autosave_not_reached(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return new_respondent().post_page(3, autosave=True)
 
 
-def step_autosave_not_started(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_autosave_not_started(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     person = new_respondent(started=False)
     person.open()
     return person.post_page(1, autosave=True)
 
 
-def step_review(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_review(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     person = new_respondent()
     person.answer_pages()
     return person.review()
 
 
-def step_submit(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_submit(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     person = new_respondent()
     person.answer_pages()
     return person.submit()
 
 
-def step_submit_refused(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_submit_refused(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     person = new_respondent()
     person.answer_pages()
     return person.submit("0" * 32)
 
 
-def step_thanks(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_thanks(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return completed(new_respondent).client.get("/s/thanks")
 
 
-def step_already_answered(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_already_answered(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return completed(new_respondent).client.get("/s/page/1")
 
 
-def step_write_after_submit(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_write_after_submit(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return completed(new_respondent).post_page(1)
 
 
-def step_autosave_after_submit(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_autosave_after_submit(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return completed(new_respondent).post_page(1, autosave=True)
 
 
@@ -245,23 +245,23 @@ def step_autosave_closed(new_respondent: NewRespondent, app: Flask) -> TestRespo
     return person.post_page(1, autosave=True)
 
 
-def step_invalid_link(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_invalid_link(_new_respondent: NewRespondent, app: Flask) -> TestResponse:
     return app.test_client().get("/s/" + "C" * 32)
 
 
-def step_no_session(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_no_session(_new_respondent: NewRespondent, app: Flask) -> TestResponse:
     return app.test_client().get("/s/page/1")
 
 
-def step_unknown_page(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_unknown_page(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return new_respondent().client.get("/s/page/99")
 
 
-def step_unknown_path(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_unknown_path(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return new_respondent().client.get("/s/page/1/nothing-here")
 
 
-def step_wrong_method(new_respondent: NewRespondent, app: Flask) -> TestResponse:
+def step_wrong_method(new_respondent: NewRespondent, _app: Flask) -> TestResponse:
     return new_respondent().client.post("/s/review")
 
 
@@ -313,7 +313,7 @@ def test_every_respondent_response_carries_the_security_headers(
 
 
 def test_the_journey_pages_load_their_code_and_style_from_files(
-        new_respondent: NewRespondent, demo_app: Flask) -> None:
+        new_respondent: NewRespondent) -> None:
     """With inline code forbidden, the pages' behaviour and look come from same-site files:
     each one is served with the headers and a content type nosniff lets the browser use."""
     person = new_respondent(started=False)
@@ -358,7 +358,8 @@ def test_the_question_page_and_review_forms_post_to_this_site(
     assert len(forms) == 4  # start, resume, page, submit
     for form in forms:
         action = form.attrs.get("action") or ""
-        assert action.startswith("/s/") and not action.startswith("//"), action
+        assert action.startswith("/s/"), action
+        assert not action.startswith("//"), action
         assert form.attrs.get("method") == "post"
 
 

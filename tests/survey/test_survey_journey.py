@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from assess.extensions import db
@@ -113,7 +114,7 @@ def test_pages_without_a_session_send_to_the_invalid_link_message(demo_app):
 
 # --- the whole journey -----------------------------------------------------------------
 
-def test_a_respondent_answers_every_page_reviews_and_submits_once(respondent, demo_app):
+def test_a_respondent_answers_every_page_reviews_and_submits_once(respondent):
     for number in range(1, respondent.pages + 1):
         page = respondent.client.get(f"/s/page/{number}")
         assert page.status_code == 200
@@ -285,7 +286,7 @@ def test_a_double_start_sent_before_either_answers_makes_one_draft(new_responden
     barrier = threading.Barrier(2)
     results: dict[str, object] = {}
 
-    def press(label: str, client) -> None:  # type: ignore[no-untyped-def]
+    def press(label: str, client: FlaskClient) -> None:
         barrier.wait()
         results[label] = client.post("/s/start", data={})
 
@@ -378,7 +379,8 @@ def test_nothing_can_be_changed_after_submit(respondent):
     assert autosave.status_code == 409
     assert autosave.get_json()["saved"] is False
     again = respondent.submit()
-    assert again.status_code == 302 and again.headers["Location"] == "/s/thanks"
+    assert again.status_code == 302
+    assert again.headers["Location"] == "/s/thanks"
     assert respondent.start().status_code == 302
 
     assert respondent.row() == row

@@ -71,5 +71,6 @@ def test_context_and_draft_in_one_read_agree_with_the_separate_reads(demo_app):
         for uid, proof in [(new.uid, "wrong"), (new.uid, ""), ("", new.proof),
                            ("0" * 32, new.proof)]:
             ctx_only = survey.context_and_draft(link_id, bound, uid, proof)
-            assert ctx_only[0] == both[0] and ctx_only[1] is None, (uid, proof)
+            assert ctx_only[0] == both[0], (uid, proof)
+            assert ctx_only[1] is None, (uid, proof)
         assert survey.context_and_draft(link_id, "stale", new.uid, new.proof) == (None, None)
