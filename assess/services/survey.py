@@ -360,7 +360,7 @@ def review_summary(ctx: LinkContext, draft: Draft) -> ReviewSummary:
                          comments=sum(1 for text in texts.values() if text))
 
 
-def save_page(ctx: LinkContext, response_id: int, page: int,
+def save_page(ctx: LinkContext, response_id: int,
               answers: dict[str, answer_codec.Answer | None], texts: dict[str, str],
               *, reached: int) -> None:
     """Store one page's answers (None clears an answer) and the furthest page reached.

@@ -144,7 +144,7 @@ def page(number: int) -> ResponseReturnValue:
     answers, texts = answers_from_form(form, ctx.definition, dimension)
     reached = number if valid and not autosave else max(response.page, 0)
     try:
-        survey.save_page(ctx, response.id, number, answers, texts, reached=reached)
+        survey.save_page(ctx, response.id, answers, texts, reached=reached)
     except Conflict as error:
         if autosave:
             return jsonify({"saved": False, "reason": str(error)}), 409

@@ -242,13 +242,13 @@ def test_a_save_that_starts_while_another_holds_the_draft_waits_and_merges(
 
     def tab_a() -> None:
         with demo_pg_app.app_context():
-            survey.save_page(ctx, draft.id, 1, dict(answers_a), {}, reached=1)
+            survey.save_page(ctx, draft.id, dict(answers_a), {}, reached=1)
 
     def tab_b() -> None:
         try:
             assert a_has_read.wait(WAIT), "tab A never read the draft"
             with demo_pg_app.app_context():
-                survey.save_page(ctx, draft.id, 2, dict(answers_b), {}, reached=2)
+                survey.save_page(ctx, draft.id, dict(answers_b), {}, reached=2)
         finally:
             b_done.set()
 
