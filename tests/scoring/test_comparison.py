@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
 from assess.scoring import (
@@ -17,6 +17,7 @@ from assess.scoring import (
     SmallSampleWarning,
     WelchResult,
     adjust_pvalues,
+    benjamini_hochberg,
     mann_whitney,
     welch_from_moments,
     welch_test,
@@ -266,3 +267,50 @@ def test_adjusted_pvalues_are_monotone_and_not_smaller(p, method):
     assert (adjusted >= p - 1e-15).all() and (adjusted <= 1).all()
     order = np.argsort(p)
     assert (np.diff(adjusted[order]) >= -1e-15).all()
+
+
+@pytest.mark.parametrize("method", ["bh", "holm"])
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_adjust_along_an_axis_adjusts_each_slice_as_its_own_family(method, axis):
+    rng = np.random.default_rng(11)
+    grid = rng.random((5, 7)) ** 3
+    grid[rng.random(grid.shape) < 0.3] = NAN
+    adjusted = adjust_pvalues(grid, method=method, axis=axis)
+    assert adjusted.shape == grid.shape
+    across = 1 - axis % 2  # each index along the other axis picks one family
+    for i in range(grid.shape[across]):
+        family = np.take(grid, i, axis=across)
+        got = np.take(adjusted, i, axis=across)
+        assert_array_equal(np.isnan(got), np.isnan(family))
+        assert_allclose(got, adjust_pvalues(family, method=method), rtol=0, atol=0)
+    if method == "bh":
+        row = grid[2]
+        ok = ~np.isnan(row)
+        want = stats.false_discovery_control(row[ok])
+        assert_allclose(adjust_pvalues(grid, axis=1)[2][ok], want, rtol=1e-12)
+
+
+def test_adjust_over_the_whole_grid_is_one_family():
+    rng = np.random.default_rng(12)
+    grid = rng.random((4, 6)) ** 2
+    grid[0, 0] = NAN
+    whole = adjust_pvalues(grid)
+    assert_allclose(whole.ravel(), adjust_pvalues(grid.ravel()), rtol=0, atol=0)
+    ok = ~np.isnan(grid)
+    assert_allclose(whole[ok], stats.false_discovery_control(grid[ok]), rtol=1e-12)
+
+
+def test_benjamini_hochberg_is_adjust_pvalues_along_an_axis():
+    rng = np.random.default_rng(13)
+    grid = rng.random((3, 5))
+    grid[1, 2] = NAN
+    assert_array_equal(benjamini_hochberg(grid, axis=1), adjust_pvalues(grid, axis=1))
+    assert_array_equal(benjamini_hochberg(grid, axis=0), adjust_pvalues(grid, axis=0))
+
+
+@pytest.mark.parametrize(("axis", "match"), [(2, "axis 2 is out of bounds"),
+                                             (1.0, "axis must be an integer or None"),
+                                             (True, "axis must be an integer or None")])
+def test_adjust_rejects_a_bad_axis(axis, match):
+    with pytest.raises(ValueError, match=match):
+        adjust_pvalues(np.full((2, 2), 0.5), axis=axis)

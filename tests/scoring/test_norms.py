@@ -37,6 +37,17 @@ def test_presorted_norm_is_checked():
         percentile_rank([3.0, 1.0, 2.0], 2.0, presorted=True)
 
 
+def test_tie_tolerance_counts_near_equal_values_as_ties():
+    norm = [2.0, 3.0, 4.0, 4.0]
+    almost_four = (4 + 14 / 3 + 10 / 3) / 3  # one ulp away from 4.0
+    assert almost_four != 4.0
+    assert percentile_rank(norm, almost_four) in (50.0, 100.0)
+    assert percentile_rank(norm, almost_four, tie_tolerance=1e-9) == 75.0
+    assert percentile_rank(norm, 4.0, tie_tolerance=1e-9) == percentile_rank(norm, 4.0)
+    with pytest.raises(ValueError, match="tie_tolerance must be a finite number >= 0"):
+        percentile_rank(norm, 4.0, tie_tolerance=-1.0)
+
+
 def test_large_norm_and_many_values_agree_with_scipy():
     rng = np.random.default_rng(0)
     norm = np.sort(np.round(rng.normal(3, 0.7, size=100_000), 2))
