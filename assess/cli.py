@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -14,6 +15,9 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from .errors import AssessError
 from .text import escape_controls
+
+if TYPE_CHECKING:  # the models load SQLAlchemy; commands import what they use when run
+    from .models import BaselineRecord
 
 
 def main() -> None:
@@ -265,13 +269,13 @@ def baseline_list(as_json: bool) -> None:
                    f"{row['respondents']} respondents, {row['teams']} teams) - {state}")
 
 
-def _baseline_row(record, reason):  # type: ignore[no-untyped-def]
+def _baseline_row(record: BaselineRecord, reason: str | None) -> dict[str, object]:
     return {"id": record.id, "name": record.name, "kind": record.kind,
             "questionnaire": record.questionnaire_key, "respondents": record.n_respondents,
             "teams": record.n_teams, "usable": reason is None, "reason": reason}
 
 
-def _print_baseline(record, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _print_baseline(record: BaselineRecord, as_json: bool) -> None:
     from .services import baselines
 
     row = _baseline_row(record, baselines.usability(record))

@@ -10,7 +10,16 @@ header gets JSON anywhere.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
@@ -111,8 +120,8 @@ def _wants_json() -> bool:
                for prefix in registry.values())
 
 
-def _render(code: int, message: str) -> ResponseReturnValue:
+def _render(code: int, message: str) -> Response:
     title = _TITLES.get(code, "Error")
     if _wants_json():
         return jsonify({"error": {"status": code, "title": title, "message": message}})
-    return render_template("error.html", code=code, title=title, message=message)
+    return make_response(render_template("error.html", code=code, title=title, message=message))

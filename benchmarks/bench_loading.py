@@ -4,7 +4,7 @@ Creates a throwaway SQLite database through the application (real migrations, re
 answer storage), inserts a campaign of synthetic complete responses, then reports the median
 of several runs of
 
-* ``load``: :func:`assess.services.scoring.load_answers` (one query, one decode), and
+* ``load``: :func:`assess.services.answers.load_answers` (one query, one decode), and
 * ``score``: :func:`assess.scoring.score_campaign` on the loaded arrays,
 
 and their ratio (target: loading at most 10 times the scoring time). Sizes: the scoring
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _median_seconds(func, runs: int) -> float:  # type: ignore[no-untyped-def]
+def _median_seconds(func, runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -40,7 +40,7 @@ def _median_seconds(func, runs: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def _populate(app, n_teams: int, per_team: int) -> int:  # type: ignore[no-untyped-def]
+def _populate(app, n_teams: int, per_team: int) -> int:
     from sqlalchemy import insert
 
     from assess import answer_codec
@@ -84,8 +84,8 @@ def measure(n_teams: int, per_team: int, runs: int) -> dict[str, float]:
     from assess.extensions import db
     from assess.models import Campaign
     from assess.scoring import score_campaign
+    from assess.services.answers import instrument_spec, load_answers
     from assess.services.questionnaires import definition_of
-    from assess.services.scoring import instrument_spec, load_answers
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",

@@ -138,10 +138,10 @@ class AuthActions:
     def __init__(self, client: FlaskClient) -> None:
         self._client = client
 
-    def login(self, email: str, password: str):  # type: ignore[no-untyped-def]
+    def login(self, email: str, password: str):
         return self._client.post("/login", data={"email": email, "password": password})
 
-    def logout(self):  # type: ignore[no-untyped-def]
+    def logout(self):
         return self._client.post("/logout")
 
 

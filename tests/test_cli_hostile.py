@@ -32,7 +32,7 @@ def _counts(app: Flask) -> tuple[int, int, int]:
                      for m in (Organisation, User, BaselineRecord))
 
 
-def _refused(result) -> None:  # type: ignore[no-untyped-def]
+def _refused(result) -> None:
     assert result.exit_code != 0, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), (

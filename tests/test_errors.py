@@ -32,28 +32,28 @@ def failing_app(app: Flask) -> Flask:
     """The app with test-only routes that fail in each way a real view can."""
 
     @app.get("/test-only/abort/<int:code>")
-    def _abort(code: int):  # type: ignore[no-untyped-def]
+    def _abort(code: int):
         abort(code)
 
     @app.get("/test-only/explode")
-    def _explode():  # type: ignore[no-untyped-def]
+    def _explode():
         raise Exploded("database password is hunter2 at /srv/assess/secret.py line 42")
 
     # A blueprint that answers in JSON, mounted where the API will be.
     api = json_errors(Blueprint("test_api", __name__, url_prefix="/api"))
 
     @api.get("/test-only/explode")
-    def _api_explode():  # type: ignore[no-untyped-def]
+    def _api_explode():
         raise Exploded("database password is hunter2")
 
     app.register_blueprint(api)
 
     @app.get("/test-only/busy")
-    def _busy():  # type: ignore[no-untyped-def]
+    def _busy():
         raise ServiceUnavailable(retry_after=30)
 
     @app.get("/test-only/missing-object")
-    def _missing_object():  # type: ignore[no-untyped-def]
+    def _missing_object():
         raise NotFound("campaign 7 belongs to another organisation")
 
     return app
@@ -64,7 +64,7 @@ def failing(failing_app: Flask) -> FlaskClient:
     return failing_app.test_client()
 
 
-def _assert_friendly_html(response, code: int) -> None:  # type: ignore[no-untyped-def]
+def _assert_friendly_html(response, code: int) -> None:
     title, message = FRIENDLY[code]
     assert response.status_code == code
     assert response.mimetype == "text/html"
@@ -194,7 +194,7 @@ def test_json_is_chosen_by_the_blueprint_not_the_path(app: Flask) -> None:
     """A view under /api/ that belongs to no JSON blueprint answers with the HTML page."""
 
     @app.get("/api/plain-view")
-    def _plain():  # type: ignore[no-untyped-def]
+    def _plain():
         abort(404)
 
     _assert_friendly_html(app.test_client().get("/api/plain-view"), 404)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from tests.conftest import demo_credentials
 
 
-def _csp(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def _csp(response) -> dict[str, list[str]]:
     policy = response.headers["Content-Security-Policy"]
     directives = {}
     for part in policy.split(";"):
@@ -21,7 +21,7 @@ def _csp(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     return directives
 
 
-def _assert_headers(response) -> None:  # type: ignore[no-untyped-def]
+def _assert_headers(response) -> None:
     csp = _csp(response)
     assert csp["default-src"] == ["'self'"]
     for directive in ("default-src", "script-src", "style-src"):
@@ -54,7 +54,7 @@ def test_every_response_carries_the_security_headers(client: FlaskClient, method
 
 def test_a_crash_still_carries_the_security_headers(app: Flask) -> None:
     @app.get("/test-only/explode")
-    def _explode():  # type: ignore[no-untyped-def]
+    def _explode():
         raise RuntimeError("boom")
 
     response = app.test_client().get("/test-only/explode")

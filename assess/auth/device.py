@@ -13,8 +13,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 from ..models import User
 from ..security import keyed_tag

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from ..services import links, workspace
@@ -11,7 +12,7 @@ from .forms import LinkActionForm
 
 
 @bp.route("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("coach.home"))
     return redirect(url_for("auth.login"))
@@ -19,14 +20,14 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/coach/")
 @login_required
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     overview = workspace.home_overview(current_user)
     return render_template("coach/home.html", organisations=overview, link_form=LinkActionForm())
 
 
 @bp.post("/coach/campaigns/<id:campaign_id>/teams/<id:team_id>/link")
 @login_required
-def manage_link(campaign_id: int, team_id: int):  # type: ignore[no-untyped-def]
+def manage_link(campaign_id: int, team_id: int) -> ResponseReturnValue:
     """Regenerate or revoke a team's link (the old link stops working either way)."""
     form = LinkActionForm()
     if not form.validate_on_submit():

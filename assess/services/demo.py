@@ -283,7 +283,7 @@ def _simulate_team(rng: np.random.Generator, campaign: Campaign, team: Team,
                 level = profile.level + improvement + rng.normal(0.0, 0.7)
                 answers[item.id] = int(np.clip(np.rint(level), 1, len(definition.levels)))
                 continue
-            scale = definition.scales[item.scale]
+            scale = definition.scales[item.scale or ""]  # not a rubric: a likert item
             dont_know_rate = 0.08 if dimension in {"portfolio", "strategy"} else 0.03
             if scale.dont_know and rng.random() < dont_know_rate:
                 answers[item.id] = answer_codec.DONT_KNOW_VALUE

@@ -121,7 +121,7 @@ def revoke_team(campaign: Campaign, team: Team) -> None:
     run_write(work)
 
 
-def link_rows(campaign: Campaign) -> list[dict[str, object]]:
+def link_rows(campaign: Campaign) -> list[dict[str, int | str | None]]:
     """One row per team: ``team``, ``url`` (None when revoked), ``started``, ``completed``."""
     counts = participation(campaign)
     rows = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def _attempt(client, email: str, password: str = "wrong-password-123"):  # type: ignore[no-untyped-def]
+def _attempt(client, email: str, password: str = "wrong-password-123"):
     return client.post("/login", data={"email": email, "password": password})
 
 

@@ -17,7 +17,7 @@ from tests.auth.conftest import EMAIL, PASSWORD
 from tests.conftest import AuthActions, demo_credentials
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return response.get_data(as_text=True)
 
 

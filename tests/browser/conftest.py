@@ -28,7 +28,7 @@ def browser_type_launch_args() -> dict[str, object]:
 
 
 class LiveServer:
-    def __init__(self, app, url: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, url: str) -> None:
         self.app = app
         self.url = url
 

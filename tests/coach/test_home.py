@@ -119,7 +119,7 @@ def test_flash_message_with_a_hostile_team_name_is_escaped(app: Flask,
 
 # --- managing links --------------------------------------------------------------------------
 
-def link_action(client: FlaskClient, workspace: Workspace, team: str, action: str):  # type: ignore[no-untyped-def]
+def link_action(client: FlaskClient, workspace: Workspace, team: str, action: str):
     return client.post(
         f"/coach/campaigns/{workspace.campaign_id}/teams/{workspace.team_ids[team]}/link",
         data={"action": action})

@@ -11,12 +11,12 @@ from assess.services.lookup import campaign_by_ref
 from tests.conftest import demo_credentials
 
 
-def _login_demo(app, client):  # type: ignore[no-untyped-def]
+def _login_demo(app, client):
     cred = demo_credentials(app)
     client.post("/login", data={"email": cred["email"], "password": cred["password"]})
 
 
-def _wave2(app):  # type: ignore[no-untyped-def]
+def _wave2(app):
     with app.app_context():
         campaign = campaign_by_ref("Maturity wave 2")
         first = sorted(campaign.team_links, key=lambda lk: lk.team.name)[0]

@@ -168,7 +168,7 @@ class GunicornServer:
                    "WORKER TIMEOUT")
         return [line for line in self.log().splitlines() if any(m in line for m in markers)]
 
-    def responses(self, campaign: str = CAMPAIGN):  # type: ignore[no-untyped-def]
+    def responses(self, campaign: str = CAMPAIGN):
         from tests.server.journey import stored_responses
 
         return stored_responses(self.database_url, self.secret_key, self.instance, campaign)
