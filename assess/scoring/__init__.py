@@ -2,6 +2,26 @@
 
 Nothing here imports Flask, SQLAlchemy, WTForms or WeasyPrint, and nothing does I/O.
 Conventions: NaN means missing; rows are respondents, columns are items.
+
+Two layers:
+
+* The item-level library (:mod:`~assess.scoring.items`, :mod:`~assess.scoring.reliability`,
+  :mod:`~assess.scoring.agreement`, :mod:`~assess.scoring.norms`,
+  :mod:`~assess.scoring.comparison`): instrument-quality and reference statistics on one
+  array at a time - Cronbach's alpha and omega, item-rest correlations, r_wg and AD for one
+  group, ICC(1)/ICC(2), percentile ranks, Welch and Mann-Whitney tests, p-value adjustment.
+  They serve the organisation and baseline level (is the instrument reliable, is aggregating
+  to teams justified) and are validated against published values (R ``psych``,
+  ``multilevel``, SciPy). Each statistic is implemented once; the campaign uses the same
+  implementations, vectorised.
+* The campaign entry point used by the application: :func:`score_campaign` scores one wave
+  for every team, the organisation and the roles at once, with anonymity rules, baseline
+  comparison and change since the previous wave, from an :class:`InstrumentSpec` (the scoring
+  view of a questionnaire). Its result types are in :mod:`~assess.scoring.results`; the
+  respondent-level preparation in :mod:`~assess.scoring.respondents`, the group aggregation
+  in :mod:`~assess.scoring.aggregation`.
+
+The rules and formulas are described in docs/scoring.md.
 """
 
 from .errors import DegenerateDataWarning, ScoringWarning, SmallSampleWarning
@@ -22,6 +42,7 @@ from .comparison import (
     MannWhitneyResult,
     WelchResult,
     adjust_pvalues,
+    benjamini_hochberg,
     mann_whitney,
     welch_from_moments,
     welch_test,
@@ -42,19 +63,11 @@ from .reliability import (
 
 # --- instrument, baselines and the team-level entry point ---
 from .baseline import BASELINE_KINDS, Baseline, BaselineDimension, baseline_from_csv
-from .campaign import (
-    QUADRANTS,
-    VERDICTS,
-    CampaignResult,
-    GroupScores,
-    RespondentScores,
-    WaveSummary,
-    benjamini_hochberg,
-    respondent_scores,
-    score_campaign,
-)
+from .campaign import score_campaign
 from .instrument import DEFAULT_LEVEL_CUTS, DimensionSpec, InstrumentSpec
 from .levels import level_from_mean, mean_hundredths, rubric_level, rubric_levels_from_counts
+from .respondents import respondent_scores
+from .results import QUADRANTS, VERDICTS, CampaignResult, GroupScores, RespondentScores, WaveSummary
 from .suppression import Suppression, suppress
 
 __all__ = [
@@ -70,6 +83,7 @@ __all__ = [
     "ad_practical_limit",
     "adjust_pvalues",
     "alpha_if_deleted",
+    "benjamini_hochberg",
     "cronbach_alpha",
     "feldt_interval",
     "icc1",
@@ -104,7 +118,6 @@ __all__ = [
     "Suppression",
     "WaveSummary",
     "baseline_from_csv",
-    "benjamini_hochberg",
     "level_from_mean",
     "mean_hundredths",
     "respondent_scores",

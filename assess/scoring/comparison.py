@@ -23,6 +23,7 @@ __all__ = [
     "MannWhitneyResult",
     "WelchResult",
     "adjust_pvalues",
+    "benjamini_hochberg",
     "mann_whitney",
     "welch_from_moments",
     "welch_test",
@@ -461,6 +462,28 @@ def adjust_pvalues(
         )
     moved = np.moveaxis(values, axis, -1)
     return np.moveaxis(_adjust_last_axis(moved, method), -1, axis)
+
+
+def benjamini_hochberg(p: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
+    """Benjamini-Hochberg adjusted p-values along an axis, ignoring NaN.
+
+    An alias of ``adjust_pvalues(p, method="bh", axis=axis)``: the values of
+    ``scipy.stats.false_discovery_control(p, method="bh")`` on the non-NaN entries of each
+    slice; NaN stays NaN and does not count as a test.
+
+    Parameters
+    ----------
+    p : array_like
+        p-values in [0, 1] or NaN.
+    axis : int
+        Axis along which the family of tests lies (default last).
+
+    Returns
+    -------
+    ndarray
+        Adjusted p-values, shaped like `p`.
+    """
+    return np.asarray(adjust_pvalues(p, method="bh", axis=axis), dtype=np.float64)
 
 
 def _adjust_last_axis(p: NDArray[np.float64], method: str) -> NDArray[np.float64]:

@@ -17,7 +17,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from assess.scoring import ScoringWarning, respondent_scores, score_campaign
 from assess.scoring import _groups as groups_module
-from assess.scoring import campaign as campaign_module
+from assess.scoring import respondents as respondents_module
 from assess.scoring._groups import blocks, factorize, group_moments, group_sums
 
 _REF_PATH = Path(__file__).with_name("_reference.py")
@@ -30,7 +30,7 @@ _spec.loader.exec_module(reference)
 def small_blocks(monkeypatch):
     """Blocks of 16 rows, so that ordinary test teams are cut across blocks."""
     monkeypatch.setattr(groups_module, "BLOCK_ROWS", 16)
-    monkeypatch.setattr(campaign_module, "BLOCK_ROWS", 16)
+    monkeypatch.setattr(respondents_module, "BLOCK_ROWS", 16)
     return 16
 
 
@@ -171,7 +171,7 @@ def test_campaign_result_does_not_depend_on_the_block_size(monkeypatch):
     results = []
     for rows in (4096, 16, 7):
         monkeypatch.setattr(groups_module, "BLOCK_ROWS", rows)
-        monkeypatch.setattr(campaign_module, "BLOCK_ROWS", rows)
+        monkeypatch.setattr(respondents_module, "BLOCK_ROWS", rows)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScoringWarning)
             results.append(score_campaign(values, dk, teams, spec, baseline=baseline).to_dict())

@@ -1,0 +1,318 @@
+"""Group aggregation of a campaign: statistics of each partition, anonymity, comparisons.
+
+A partition is the teams, the organisation (one group of everyone) or the roles. For each,
+:func:`_score_groups` computes every cell (group x dimension) in arrays across groups and
+dimensions at once, with the blocked group sums of :mod:`assess.scoring._groups`, and applies
+primary and complementary suppression; :func:`_hide_parent` hides organisation cells that
+would reveal a lone hidden team or role; :func:`_compare_baseline` and :func:`_compare_previous`
+add the comparisons, hidden cells staying NaN.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+from ._exact import mean_hundredths
+from ._groups import group_moments, group_sums
+from ._intervals import mean_interval, t_critical
+from .agreement import (
+    _rwg_j_from_variance,
+    _rwg_j_lindell_from_variance,
+    ad_practical_limit,
+    uniform_null_variance,
+)
+from .baseline import Baseline
+from .comparison import _hedges_g, _welch_difference, adjust_pvalues
+from .instrument import InstrumentSpec
+from .items import _pomp
+from .levels import level_from_mean, rubric_levels_from_counts
+from .norms import _midpoint_rank
+from .respondents import _Prepared, _sorted_by_group
+from .results import GroupScores
+from .suppression import suppress
+
+Float2D = NDArray[np.float64]
+
+#: Tolerance for ties between a team mean and the baseline's team means.
+_TIE = 1e-9
+
+
+def _tristate(values: NDArray[Any], defined: NDArray[np.bool_]) -> NDArray[np.object_]:
+    out = np.full(values.shape, None, dtype=object)
+    out[defined] = values[defined]
+    return out
+
+
+def _score_groups(
+    prep: _Prepared,
+    codes: NDArray[np.intp],
+    labels: tuple[Any, ...],
+    spec: InstrumentSpec,
+    parent_n: dict[str, NDArray[np.int64]] | None,
+) -> dict[str, Any]:
+    """Descriptive statistics and suppression of one partition of respondents."""
+    prep, codes = _sorted_by_group(prep, codes)
+    n_groups = len(labels)
+    n_dims = len(spec.dimensions)
+    inc = prep.included
+
+    def per_group_count(flag: NDArray[np.bool_]) -> NDArray[np.int64]:
+        return np.bincount(codes, weights=flag, minlength=n_groups).astype(np.int64)
+
+    valid = ~np.isnan(prep.scores)
+    n_f, mean, var, _ = group_moments(codes, n_groups, prep.scores, valid)
+    n = n_f.astype(np.int64)
+    sd = np.sqrt(var)
+    ci_low, ci_high = mean_interval(mean, sd, n_f, spec.confidence)
+    pomp = _pomp(mean, spec.scale_min, spec.scale_max)
+
+    inc2 = np.broadcast_to(inc[:, None], prep.answered.shape)
+    _, dk_sum = group_sums(codes, n_groups, prep.dont_know, inc2)
+    _, ans_sum = group_sums(codes, n_groups, prep.answered, inc2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dk_rate = np.where(dk_sum + ans_sum > 0, dk_sum / (dk_sum + ans_sum), np.nan)
+
+    # Agreement on complete rows only (as multilevel::rwg.j), every item of the dimension.
+    # Raw answers serve: variance and absolute deviations do not change with reverse keying.
+    nc_item, _, var_item, absdev_sum = group_moments(
+        codes, n_groups, prep.answers, prep.complete, absolute=True,
+        columns=prep.item_col, mask_columns=prep.item_dim,
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ad_item = absdev_sum / nc_item
+    per_dim = prep.membership / prep.k  # K x D averaging matrix
+    n_complete = np.rint(nc_item @ per_dim).astype(np.int64)
+    ok = n_complete >= 2
+    mean_var = np.where(ok, np.nan_to_num(var_item) @ per_dim, np.nan)
+    ad_m = np.where(ok, np.nan_to_num(ad_item) @ per_dim, np.nan)
+    sigma2 = uniform_null_variance(spec.scale_points)
+    rwg_j = _rwg_j_from_variance(mean_var, prep.k, sigma2)
+    lindell = _rwg_j_lindell_from_variance(mean_var, sigma2)
+    divided = (ad_m > ad_practical_limit(spec.scale_points)) | (lindell < 0.5)
+
+    # Orientation indices: POMP of the group mean of the PMO / APO sub-scores.
+    vp = ~np.isnan(prep.pmo)
+    n_pmo, pmo_sum = group_sums(codes, n_groups, prep.pmo, vp)
+    va = ~np.isnan(prep.apo)
+    n_apo, apo_sum = group_sums(codes, n_groups, prep.apo, va)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pmo_index = _pomp(pmo_sum / n_pmo, spec.scale_min, spec.scale_max)
+        apo_index = _pomp(apo_sum / n_apo, spec.scale_min, spec.scale_max)
+
+    # Rubric level from counts per (group, dimension, level).
+    n_levels = spec.n_levels
+    rv = ~np.isnan(prep.rubric)
+    cell = (codes[:, None] * n_dims + np.arange(n_dims)) * n_levels
+    lvl_idx = (cell + np.where(rv, prep.rubric, 1).astype(np.intp) - 1)[rv]
+    counts = np.bincount(lvl_idx, minlength=n_groups * n_dims * n_levels).reshape(
+        n_groups, n_dims, n_levels
+    )
+    n_rubric = counts.sum(axis=-1)
+    level_rubric = rubric_levels_from_counts(counts, spec.rubric_quorum)
+
+    # --- anonymity --------------------------------------------------------------------------
+    def masks(counts_: NDArray[np.int64], key: str) -> tuple[NDArray[np.bool_], ...]:
+        parent = None if parent_n is None else parent_n[key]
+        s = suppress(counts_, spec.min_n, parent)
+        return s.hidden, s.complementary, s.parent_hidden
+
+    hidden, compl, parent_hidden = masks(n, "n")
+    hid_p, _, ph_p = masks(n_pmo.astype(np.int64), "n_pmo")
+    hid_a, _, ph_a = masks(n_apo.astype(np.int64), "n_apo")
+    hid_r, _, ph_r = masks(n_rubric, "n_rubric")
+    hid_p = hid_p | hidden
+    hid_a = hid_a | hidden
+    hid_r = hid_r | hidden
+    spread_hidden = hidden | (n < spec.min_n_spread)
+    no_spread = (n >= 2) & (var == 0)
+    agree_hidden = hidden | (n_complete < spec.min_n_spread)
+
+
+    def hide(a: Float2D, mask: NDArray[np.bool_]) -> Float2D:
+        return np.where(mask, np.nan, a)
+
+    pmo_index = hide(pmo_index, hid_p)
+    apo_index = hide(apo_index, hid_a)
+    both = np.isfinite(pmo_index) & np.isfinite(apo_index)
+    # cut at exactly 50 on the index rounded like the displayed value (hundredths)
+    pmo_hi = mean_hundredths(np.nan_to_num(pmo_index)) >= 5000
+    apo_hi = mean_hundredths(np.nan_to_num(apo_index)) >= 5000
+    quad = np.where(
+        pmo_hi,
+        np.where(apo_hi, "hybrid", "traditional"),
+        np.where(apo_hi, "agile-enabled", "under-governed"),
+    ).astype(object)
+
+    mean_v = hide(mean, hidden)
+    out: dict[str, Any] = {
+        "n_respondents": per_group_count(inc),
+        "n_excluded": per_group_count(~inc),
+        "n_straightliners": per_group_count(prep.straightliner),
+        "n": n,
+        "mean": mean_v,
+        "sd": hide(sd, spread_hidden),
+        # A zero-width interval would claim certainty from identical answers: "no spread".
+        "ci_low": hide(ci_low, spread_hidden | no_spread),
+        "ci_high": hide(ci_high, spread_hidden | no_spread),
+        "pomp": hide(pomp, hidden),
+        "dont_know_rate": hide(dk_rate, hidden),
+        "n_complete": n_complete,
+        "rwg_j": hide(rwg_j, agree_hidden),
+        "rwg_j_lindell": hide(lindell, agree_hidden),
+        "ad_m": hide(ad_m, agree_hidden),
+        "divided_views": _tristate(divided, ~agree_hidden & ok),
+        "pmo_index": pmo_index,
+        "apo_index": apo_index,
+        "quadrant": _tristate(quad, both),
+        "level_band": level_from_mean(mean_v, spec.level_cuts),
+        "level_rubric": hide(level_rubric, hid_r),
+        "n_rubric": n_rubric,
+        "no_spread": no_spread & ~hidden,
+        "suppressed": hidden,
+        "complementary": compl,
+        "spread_suppressed": spread_hidden,
+        # internals for the comparisons (unhidden values are never returned)
+        "_var": var,
+        "_parent_hidden": {"n": parent_hidden, "n_pmo": ph_p, "n_apo": ph_a, "n_rubric": ph_r},
+        "_counts": {"n": n, "n_pmo": n_pmo.astype(np.int64), "n_apo": n_apo.astype(np.int64),
+                    "n_rubric": n_rubric},
+        "_small": int((n < 2).sum()),
+    }
+    return out
+
+
+def _hide_parent(
+    org: dict[str, Any], team: dict[str, Any], role: dict[str, Any] | None
+) -> None:
+    """Hide the organisation's cells where its total would reveal a lone hidden team or role.
+
+    Suppression of each partition (teams, roles) reports where its parent must be hidden
+    because no other child could protect the one hidden child; this applies it to the
+    organisation's group dict, in place.
+    """
+    parent_hidden = team["_parent_hidden"]["n"]
+    if role is not None:
+        parent_hidden = parent_hidden | role["_parent_hidden"]["n"]
+    if parent_hidden.any():
+        for key in ("mean", "sd", "ci_low", "ci_high", "pomp", "dont_know_rate", "rwg_j",
+                    "rwg_j_lindell", "ad_m", "level_band"):
+            org[key] = np.where(parent_hidden[None, :], np.nan, org[key])
+        for key in ("divided_views", "quadrant"):
+            org[key] = np.where(parent_hidden[None, :], None, org[key])
+        org["suppressed"] = org["suppressed"] | parent_hidden[None, :]
+        org["spread_suppressed"] = org["spread_suppressed"] | parent_hidden[None, :]
+        org["complementary"] = org["complementary"] | parent_hidden[None, :]
+    for key, field_ in (("n_pmo", "pmo_index"), ("n_apo", "apo_index"),
+                        ("n_rubric", "level_rubric")):
+        ph = team["_parent_hidden"][key]
+        if role is not None:
+            ph = ph | role["_parent_hidden"][key]
+        org[field_] = np.where(ph[None, :], np.nan, org[field_])
+    org["quadrant"] = np.where(
+        np.isfinite(org["pmo_index"]) & np.isfinite(org["apo_index"]), org["quadrant"], None
+    )
+
+
+def _compare_baseline(
+    g: dict[str, Any], baseline: Baseline | None, spec: InstrumentSpec,
+    min_respondents: int, min_teams: int,
+) -> list[str | None]:
+    """Add percentile, d, p and verdict to a group dict; return the per-dimension notes."""
+    shape = g["mean"].shape
+    percentile = np.full(shape, np.nan)
+    d = np.full(shape, np.nan)
+    p = np.full(shape, np.nan)
+    notes: list[str | None] = []
+    testable = ~g["spread_suppressed"] & ~g["no_spread"]
+    for j, dim in enumerate(spec.dimension_ids):  # ragged team-mean arrays: per dimension
+        if baseline is None:
+            notes.append("no baseline selected")
+            continue
+        reason = baseline.unusable_reason(dim, min_respondents, min_teams)
+        notes.append(reason)
+        if reason is not None:
+            continue
+        ref = baseline.get(dim)
+        if ref is None:  # pragma: no cover - unusable_reason reports a missing dimension
+            continue
+        m = g["mean"][:, j]
+        # Ties within 1e-9 count as equal: a mean of exactly 4 is often computed one ulp
+        # away from the stored 4.0, which would move it by a whole rank.
+        percentile[:, j] = _midpoint_rank(ref.team_means, m, _TIE)
+        d[:, j] = (m - ref.mean) / ref.sd
+        diff, se, df = _welch_difference(
+            m, g["_var"][:, j], g["n"][:, j].astype(np.float64),
+            np.float64(ref.mean), np.float64(ref.sd) ** 2, np.float64(ref.n),
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pj = 2.0 * special.stdtr(df, -np.abs(diff / se))
+        p[:, j] = np.where(testable[:, j], pj, np.nan)
+    g["percentile"] = percentile
+    g["d"] = d
+    g["p"] = p
+    g["p_adjusted"] = adjust_pvalues(p, method="bh", axis=1)
+    g["p_adjusted_grid"] = adjust_pvalues(p, method="bh")
+    decided = np.isfinite(g["p_adjusted"]) & np.isfinite(d)
+    strong = (g["p_adjusted"] < spec.alpha) & (np.round(np.abs(d), 9) >= spec.min_effect)
+    verdict = np.where(strong, np.where(d > 0, "clearly above", "clearly below"), "in line")
+    g["verdict"] = _tristate(verdict.astype(object), decided)
+    return notes
+
+
+def _compare_previous(
+    g: dict[str, Any], labels: tuple[Any, ...], prev_labels: tuple[Any, ...],
+    prev_n: NDArray[np.int64], prev_mean: Float2D, prev_sd: Float2D,
+    prev_dims: tuple[str, ...], spec: InstrumentSpec,
+) -> tuple[str, ...]:
+    """Add the change since the previous wave to a group dict; return matched dimensions."""
+    shape = g["mean"].shape
+    pm = np.full(shape, np.nan)
+    ps = np.full(shape, np.nan)
+    pn = np.zeros(shape)
+    dim_pos = {dim: i for i, dim in enumerate(prev_dims)}
+    cur_j = [j for j, dim in enumerate(spec.dimension_ids) if dim in dim_pos]
+    prev_j = [dim_pos[spec.dimension_ids[j]] for j in cur_j]
+    row_pos = {lab: i for i, lab in enumerate(prev_labels)}
+    cur_i = [i for i, lab in enumerate(labels) if lab in row_pos]
+    prev_i = [row_pos[labels[i]] for i in cur_i]
+    if cur_i and cur_j:
+        ix_c = np.ix_(cur_i, cur_j)
+        ix_p = np.ix_(prev_i, prev_j)
+        pm[ix_c] = prev_mean[ix_p]
+        ps[ix_c] = prev_sd[ix_p]
+        pn[ix_c] = prev_n[ix_p]
+    cur_var = np.where(g["spread_suppressed"], np.nan, g["_var"])
+    n_cur = g["n"].astype(np.float64)
+    raw_diff, se, df = _welch_difference(g["mean"], cur_var, n_cur, pm, ps * ps, pn)
+    zero = (cur_var == 0) | (ps == 0)
+    diff = np.where(np.isfinite(df) & ~zero, raw_diff, np.nan)
+    half = t_critical(df, spec.confidence) * se
+    hedges = _hedges_g(raw_diff, cur_var, n_cur, ps * ps, pn)
+    g["change"] = diff
+    g["change_ci_low"] = diff - half
+    g["change_ci_high"] = diff + half
+    g["change_g"] = np.where(np.isfinite(diff), hedges, np.nan)
+    excludes_zero = (g["change_ci_low"] > 0) | (g["change_ci_high"] < 0)
+    clear = excludes_zero & (np.round(np.abs(diff), 9) >= spec.mid)
+    g["clear_change"] = _tristate(clear.astype(object), np.isfinite(diff))
+    g["no_spread"] = g["no_spread"] | (zero & np.isfinite(pm) & ~g["suppressed"])
+    return tuple(spec.dimension_ids[j] for j in cur_j)
+
+
+def _empty_comparisons(g: dict[str, Any]) -> None:
+    shape = g["mean"].shape
+    for key in ("percentile", "d", "p", "p_adjusted", "p_adjusted_grid", "change",
+                "change_ci_low", "change_ci_high", "change_g"):
+        g.setdefault(key, np.full(shape, np.nan))
+    for key in ("verdict", "clear_change"):
+        g.setdefault(key, np.full(shape, None, dtype=object))
+
+
+def _build(g: dict[str, Any], labels: tuple[Any, ...], dims: tuple[str, ...]) -> GroupScores:
+    _empty_comparisons(g)
+    kwargs = {k: v for k, v in g.items() if not k.startswith("_")}
+    return GroupScores(labels=labels, dimensions=dims, **kwargs)

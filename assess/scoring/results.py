@@ -1,0 +1,387 @@
+"""The public result types of campaign scoring, apart from the functions that make them.
+
+:class:`RespondentScores` (person level), :class:`GroupScores` (groups x dimensions),
+:class:`WaveSummary` (what a later wave needs) and :class:`CampaignResult` (one wave), with
+their JSON forms. The anonymity rules for exports are applied here, in ``to_records`` and
+``to_dict``: whatever a campaign hides is ``null`` in every JSON the application prints or
+stores (docs/scoring.md, "Anonymity").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .instrument import InstrumentSpec
+
+__all__ = [
+    "QUADRANTS",
+    "VERDICTS",
+    "CampaignResult",
+    "GroupScores",
+    "RespondentScores",
+    "WaveSummary",
+]
+
+#: Verdicts against a baseline, as shown to coaches.
+VERDICTS: tuple[str, ...] = ("clearly above", "in line", "clearly below")
+
+#: Transition-map quadrants, from the PMO and APO orientation indices cut at 50.
+QUADRANTS: tuple[str, ...] = ("traditional", "hybrid", "agile-enabled", "under-governed")
+
+Float2D = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class RespondentScores:
+    """Person-level dimension scores of one answer matrix.
+
+    Attributes
+    ----------
+    scores : ndarray, shape (n_respondents, n_dimensions)
+        Weighted mean of the answered (reverse-keyed) items; NaN if too few items were
+        answered or the respondent is excluded.
+    included : ndarray of bool, shape (n_respondents,)
+        False for respondents who answered (or marked don't know) under ``min_answered`` of
+        all likert items.
+    straightliner : ndarray of bool, shape (n_respondents,)
+        Included respondents who gave one identical raw answer to every answered likert item
+        although both normally and reverse-keyed items were among them (flagged, not dropped).
+    pmo, apo : ndarray, shape (n_respondents, n_dimensions)
+        Scores over the PMO-oriented resp. APO-oriented items only.
+    dimension_ids : tuple of str
+    """
+
+    scores: Float2D
+    included: NDArray[np.bool_]
+    straightliner: NDArray[np.bool_]
+    pmo: Float2D
+    apo: Float2D
+    dimension_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupScores:
+    """Statistics of groups (teams, the organisation, or roles) x dimensions.
+
+    Every 2-D array has shape ``(len(labels), len(dimensions))``; hidden or undefined values
+    are NaN (never 0), flags say why. Tri-state fields (verdict, quadrant, divided_views,
+    clear_change) are object arrays holding a value or None.
+
+    Attributes
+    ----------
+    labels : tuple
+        Group labels, sorted (``("organisation",)`` for the organisation row).
+    dimensions : tuple of str
+    n_respondents, n_excluded, n_straightliners : ndarray of int, shape (G,)
+        Respondents per group who were scored, excluded for answering too little, and flagged
+        as straight-liners.
+    n : ndarray of int
+        Valid dimension scores (shown even when the statistics are hidden).
+    mean, sd, ci_low, ci_high : ndarray
+        Mean, SD (``ddof=1``) and t-interval of the valid scores.
+    pomp : ndarray
+        ``(mean - scale_min) / (scale_max - scale_min) * 100``.
+    dont_know_rate : ndarray
+        Share of the group's item answers that were "don't know".
+    n_complete : ndarray of int
+        Respondents who answered every item of the dimension (used for agreement).
+    rwg_j, rwg_j_lindell, ad_m : ndarray
+        James-Demaree-Wolf :math:`r_{wg(J)}`, Lindell :math:`r^*_{wg(J)}`, and
+        :math:`AD_{M(J)}`.
+    divided_views : ndarray of object
+        True where AD > c/6 or :math:`r^*_{wg(J)}` < .50.
+    pmo_index, apo_index : ndarray
+        POMP of the group mean of the PMO- resp. APO-oriented sub-scores.
+    quadrant : ndarray of object
+        "traditional" (PMO >= 50, APO < 50), "hybrid" (both >= 50), "agile-enabled"
+        (APO >= 50, PMO < 50), "under-governed" (both < 50), or None.
+    level_band, level_rubric : ndarray
+        Maturity level (integer-valued float) by bands on the mean and by rubric quorum.
+    n_rubric : ndarray of int
+        Rubric answers.
+    percentile : ndarray
+        Percentile rank of the mean among the baseline's team means (midpoint convention).
+    d : ndarray
+        ``(mean - baseline mean) / baseline SD``.
+    p, p_adjusted, p_adjusted_grid : ndarray
+        Welch p versus the baseline; Benjamini-Hochberg adjusted within the group's row
+        (a team's report) and over the whole grid (heat maps).
+    verdict : ndarray of object
+        "clearly above", "in line", "clearly below", or None.
+    change, change_ci_low, change_ci_high, change_g : ndarray
+        Difference from the previous wave, its Welch interval, and Hedges' g.
+    clear_change : ndarray of object
+        True where the interval excludes 0 and ``|change| >= mid``; None without a change.
+    no_spread : ndarray of bool
+        Every valid score is equal (or the previous wave's are): no interval (it would have
+        zero width), no p-value, no change interval.
+    suppressed : ndarray of bool
+        All statistics hidden (fewer than ``min_n``, or complementary suppression).
+    complementary : ndarray of bool
+        Hidden only to protect another hidden group.
+    spread_suppressed : ndarray of bool
+        SD, interval, agreement and tests hidden (fewer than ``min_n_spread``).
+    """
+
+    labels: tuple[Any, ...]
+    dimensions: tuple[str, ...]
+    n_respondents: NDArray[np.int64]
+    n_excluded: NDArray[np.int64]
+    n_straightliners: NDArray[np.int64]
+    n: NDArray[np.int64]
+    mean: Float2D
+    sd: Float2D
+    ci_low: Float2D
+    ci_high: Float2D
+    pomp: Float2D
+    dont_know_rate: Float2D
+    n_complete: NDArray[np.int64]
+    rwg_j: Float2D
+    rwg_j_lindell: Float2D
+    ad_m: Float2D
+    divided_views: NDArray[np.object_]
+    pmo_index: Float2D
+    apo_index: Float2D
+    quadrant: NDArray[np.object_]
+    level_band: Float2D
+    level_rubric: Float2D
+    n_rubric: NDArray[np.int64]
+    percentile: Float2D
+    d: Float2D
+    p: Float2D
+    p_adjusted: Float2D
+    p_adjusted_grid: Float2D
+    verdict: NDArray[np.object_]
+    change: Float2D
+    change_ci_low: Float2D
+    change_ci_high: Float2D
+    change_g: Float2D
+    clear_change: NDArray[np.object_]
+    no_spread: NDArray[np.bool_]
+    suppressed: NDArray[np.bool_]
+    complementary: NDArray[np.bool_]
+    spread_suppressed: NDArray[np.bool_]
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                v.flags.writeable = False
+
+    def row(self, label: Any) -> int:
+        """Row index of a group label (``ValueError`` if absent)."""
+        try:
+            return self.labels.index(label)
+        except ValueError:
+            raise ValueError(f"no group labelled {label!r}") from None
+
+    def to_records(self, group: str = "team") -> list[dict[str, Any]]:
+        """One JSON-safe dict per (group, dimension) cell; NaN and infinity become None.
+
+        Levels and counts are ints; hidden cells keep ``n`` and their flags.
+        """
+        out = []
+        cols = {name: getattr(self, name) for name in _CELL_FIELDS}
+        per_group = {
+            "n_respondents": self.n_respondents,
+            "n_excluded": self.n_excluded,
+            "n_straightliners": self.n_straightliners,
+        }
+        for g, label in enumerate(self.labels):
+            for j, dim in enumerate(self.dimensions):
+                rec: dict[str, Any] = {group: _json_scalar(label), "dimension": dim}
+                for name, arr in per_group.items():
+                    rec[name] = int(arr[g])
+                for name, arr in cols.items():
+                    rec[name] = _json_scalar(arr[g, j], integer=name in _INT_FIELDS)
+                out.append(rec)
+        return out
+
+
+_CELL_FIELDS = tuple(
+    f.name
+    for f in fields(GroupScores)
+    if f.name not in {"labels", "dimensions", "n_respondents", "n_excluded", "n_straightliners"}
+)
+_INT_FIELDS = frozenset({"n", "n_complete", "n_rubric", "level_band", "level_rubric"})
+
+
+def _json_scalar(value: Any, integer: bool = False) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    v = float(value)
+    if not math.isfinite(v):
+        return None
+    return int(round(v)) if integer else v
+
+
+@dataclass(frozen=True)
+class WaveSummary:
+    """What a later wave needs of this one: visible team moments and the organisation's.
+
+    Hidden cells are NaN, so a stored summary never carries a suppressed mean.
+    """
+
+    teams: tuple[Any, ...]
+    dimensions: tuple[str, ...]
+    n: NDArray[np.int64]
+    mean: Float2D
+    sd: Float2D
+    organisation_n: NDArray[np.int64]
+    organisation_mean: NDArray[np.float64]
+    organisation_sd: NDArray[np.float64]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (NaN becomes None), read back by :meth:`from_dict`."""
+
+        def grid(a: NDArray[Any]) -> list[list[Any]]:
+            return [[_json_scalar(v) for v in row] for row in a]
+
+        return {
+            "teams": [_json_scalar(t) for t in self.teams],
+            "dimensions": list(self.dimensions),
+            "n": grid(self.n),
+            "mean": grid(self.mean),
+            "sd": grid(self.sd),
+            "organisation_n": [int(v) for v in self.organisation_n],
+            "organisation_mean": [_json_scalar(v) for v in self.organisation_mean],
+            "organisation_sd": [_json_scalar(v) for v in self.organisation_sd],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WaveSummary:
+        """Rebuild from :meth:`to_dict` output; ``ValueError`` on a malformed dict."""
+        keys = [f.name for f in fields(cls)]
+        if not isinstance(data, Mapping) or not set(keys) <= set(data):
+            raise ValueError(f"data must be a mapping with the keys {keys}")
+        teams = tuple(data["teams"])
+        dims = tuple(data["dimensions"])
+        shape = (len(teams), len(dims))
+
+        def num(v: Any, key: str) -> NDArray[np.float64]:
+            try:
+                arr = np.array(
+                    [[np.nan if x is None else x for x in row] for row in v]
+                    if shape[0] and isinstance(v, list) and v and isinstance(v[0], list)
+                    else [np.nan if x is None else x for x in v],
+                    dtype=np.float64,
+                )
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"data[{key!r}] must hold numbers or None") from exc
+            return arr
+
+        n = num(data["n"], "n").reshape(shape) if shape[0] else np.zeros(shape)
+        mean = num(data["mean"], "mean").reshape(shape) if shape[0] else np.zeros(shape)
+        sd = num(data["sd"], "sd").reshape(shape) if shape[0] else np.zeros(shape)
+        org_n = num(data["organisation_n"], "organisation_n")
+        if org_n.shape != (len(dims),):
+            raise ValueError("data['organisation_n'] must have one entry per dimension")
+        return cls(
+            teams, dims, n.astype(np.int64), mean, sd, org_n.astype(np.int64),
+            num(data["organisation_mean"], "organisation_mean"),
+            num(data["organisation_sd"], "organisation_sd"),
+        )
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    """Scores of one campaign wave.
+
+    Attributes
+    ----------
+    spec : InstrumentSpec
+        The instrument and thresholds used.
+    teams : GroupScores
+        One row per team, in sorted label order.
+    organisation : GroupScores
+        One row, label ``"organisation"``: all included respondents.
+    roles : GroupScores or None
+        Organisation-wide breakdown by respondent role (no baseline comparison), if roles
+        were given.
+    baseline_name, baseline_kind : str or None
+        The baseline compared with, if any.
+    baseline_notes : tuple of (str or None)
+        Per dimension, why there is no baseline comparison (None where there is one).
+    previous_dimensions : tuple of str
+        Dimensions matched with the previous wave.
+    n_respondents, n_excluded, n_straightliners : int
+        Organisation totals.
+    """
+
+    spec: InstrumentSpec
+    teams: GroupScores
+    organisation: GroupScores
+    roles: GroupScores | None
+    baseline_name: str | None
+    baseline_kind: str | None
+    baseline_notes: tuple[str | None, ...]
+    previous_dimensions: tuple[str, ...]
+    n_respondents: int
+    n_excluded: int
+    n_straightliners: int
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """Dimension ids in report order."""
+        return self.teams.dimensions
+
+    def summary(self) -> WaveSummary:
+        """Visible moments for the next wave's change and for :meth:`Baseline.from_campaign`."""
+        t, o = self.teams, self.organisation
+        visible = ~t.suppressed
+        org_visible = ~o.suppressed[0]
+        return WaveSummary(
+            t.labels,
+            t.dimensions,
+            t.n.copy(),
+            np.where(visible, t.mean, np.nan),
+            np.where(visible & ~t.spread_suppressed, t.sd, np.nan),
+            np.where(org_visible, o.n[0], 0),
+            np.where(org_visible, o.mean[0], np.nan),
+            np.where(org_visible & ~o.spread_suppressed[0], o.sd[0], np.nan),
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Team rows then the organisation rows, as JSON-safe dicts (no NaN, no infinity)."""
+        return self.teams.to_records("team") + self.organisation.to_records("team")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole result as a JSON-safe dict (``json.dumps(..., allow_nan=False)`` works)."""
+        s = self.spec
+        return {
+            "dimensions": list(self.dimensions),
+            "thresholds": {
+                "min_n": s.min_n,
+                "min_n_spread": s.min_n_spread,
+                "min_n_comments": s.min_n_comments,
+                "rubric_quorum": s.rubric_quorum,
+                "level_cuts": list(s.level_cuts),
+                "level_labels": list(s.level_labels),
+                "mid": s.mid,
+                "alpha": s.alpha,
+                "min_effect": s.min_effect,
+                "confidence": s.confidence,
+            },
+            "baseline": {
+                "name": self.baseline_name,
+                "kind": self.baseline_kind,
+                "notes": dict(zip(self.dimensions, self.baseline_notes, strict=True)),
+            },
+            "previous_dimensions": list(self.previous_dimensions),
+            "n_respondents": self.n_respondents,
+            "n_excluded": self.n_excluded,
+            "n_straightliners": self.n_straightliners,
+            "teams": self.teams.to_records("team"),
+            "organisation": self.organisation.to_records("team"),
+            "roles": None if self.roles is None else self.roles.to_records("role"),
+        }
