@@ -48,9 +48,9 @@ def register_converters(app: Flask) -> None:
 
 
 def _templates_dir() -> str:
-    from pathlib import Path
+    from .content import templates_dir
 
-    return str(Path(__file__).resolve().parent.parent / "templates")
+    return str(templates_dir())
 
 
 def register_extensions(app: Flask) -> None:
@@ -71,9 +71,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def _migrations_dir() -> str:
-    from pathlib import Path
+    from .content import migrations_dir
 
-    return str(Path(__file__).resolve().parent / "migrations")
+    return str(migrations_dir())
 
 
 def register_blueprints(app: Flask) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .content import questionnaires_dir
+
 DEFAULTS: dict[str, object] = {
     # 2 MiB is far above any questionnaire page or upload Assess accepts; larger bodies get 413.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -36,7 +38,8 @@ DEFAULTS: dict[str, object] = {
     # Public base URL of team links. Unset: the request's own host in web pages, and
     # http://127.0.0.1:5000 on the command line (which has no request to derive it from).
     "BASE_URL": None,
-    "QUESTIONNAIRE_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
+    # The shipped instruments (a source tree's top-level folder, or the installed package's copy).
+    "QUESTIONNAIRE_DIR": str(questionnaires_dir()),
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
 }
