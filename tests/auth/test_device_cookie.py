@@ -34,6 +34,7 @@ def _lock_the_address(app: Flask) -> None:
     assert attacker.login(EMAIL, PASSWORD).status_code == 429
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("coach")
 def test_a_known_browser_signs_in_while_the_address_is_locked_elsewhere(
         app: Flask) -> None:
@@ -51,6 +52,7 @@ def test_a_known_browser_signs_in_while_the_address_is_locked_elsewhere(
     assert LOCKED_MESSAGE in locked.get_data(as_text=True)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("coach")
 def test_a_known_browser_has_a_limit_of_its_own(app: Flask) -> None:
     _, own = _browser(app)
@@ -64,6 +66,7 @@ def test_a_known_browser_has_a_limit_of_its_own(app: Flask) -> None:
     assert other.login(EMAIL, PASSWORD).status_code == 302
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("coach")
 def test_the_cookie_counts_only_for_the_account_it_was_earned_on(
         app: Flask) -> None:
@@ -77,6 +80,7 @@ def test_the_cookie_counts_only_for_the_account_it_was_earned_on(
     assert own.login(EMAIL, PASSWORD).status_code == 429
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("coach")
 def test_a_forged_or_tampered_cookie_is_ignored(app: Flask) -> None:
     client, own = _browser(app)
@@ -111,6 +115,7 @@ def test_the_cookie_is_httponly_scoped_to_sign_in_and_names_no_address(
     assert "coach" not in json.dumps(payload)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("coach")
 def test_a_password_change_ends_the_trust_in_a_device(app: Flask) -> None:
     """Someone who once knew the old password (and so holds device cookies) gets no attempts

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def _attempt(client, email: str, password: str = "wrong-password-123"):
     return client.post("/login", data={"email": email, "password": password})
 
 
+@pytest.mark.slow
 def test_unknown_and_known_addresses_lock_out_alike(app, client) -> None:
     with app.app_context():
         from assess.services.accounts import create_coach
@@ -21,6 +24,7 @@ def test_unknown_and_known_addresses_lock_out_alike(app, client) -> None:
     assert b"Too many failed attempts" not in unknown[0].data
 
 
+@pytest.mark.slow
 def test_an_unknown_address_lock_does_not_affect_another(app, client) -> None:
     limit = app.config["LOGIN_MAX_FAILURES"]
     for _ in range(limit):

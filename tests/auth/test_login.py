@@ -92,6 +92,7 @@ def test_empty_fields_are_refused_on_the_form(auth: AuthActions, email: str, pas
     assert "This field is required." in text(response)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("coach")
 def test_five_failures_lock_the_account_even_for_the_right_password(
         auth: AuthActions, client: FlaskClient) -> None:
@@ -106,6 +107,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(
     assert client.get("/coach/").status_code == 302  # not signed in
 
 
+@pytest.mark.slow
 def test_lock_applies_to_every_browser(app: Flask, auth: AuthActions,
                                        coach: dict[str, str]) -> None:
     for _ in range(5):
@@ -115,6 +117,7 @@ def test_lock_applies_to_every_browser(app: Flask, auth: AuthActions,
     assert response.status_code == 429
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("coach")
 def test_the_lock_ends_after_its_time(app: Flask, auth: AuthActions) -> None:
     for _ in range(5):
@@ -128,6 +131,7 @@ def test_the_lock_ends_after_its_time(app: Flask, auth: AuthActions) -> None:
     assert auth.login(EMAIL, PASSWORD).status_code == 302
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("app", "coach")
 def test_a_successful_sign_in_resets_the_failure_count(auth: AuthActions) -> None:
     for _ in range(4):

@@ -132,6 +132,7 @@ rules:
     ]
 
 
+@pytest.mark.slow
 def test_long_prerequisite_chain_has_no_recursion_limit() -> None:
     count = 1200  # beyond the default recursion limit of 1000
     actions = "".join(

@@ -30,6 +30,8 @@ from scipy import special, stats
 
 from assess.scoring import DimensionSpec, InstrumentSpec, ScoringWarning, score_campaign
 
+pytestmark = pytest.mark.slow  # 140,000 simulated teams
+
 TEAM_SIZES = (3, 4, 5, 8, 12, 20, 40)
 N_TEAMS = 10_000
 N_ITEMS = 6
