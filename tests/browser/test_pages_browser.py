@@ -64,7 +64,7 @@ def test_review_and_thank_you_pages_are_accessible(page: Page, live_server) -> N
         assert draft is not None
         for number, dimension in enumerate(ctx.definition.dimensions, start=1):
             answers = {item.id: 3 for item in dimension.items if item.type != "text"}
-            survey.save_page(ctx, draft.id, number, answers, {}, reached=number)
+            survey.save_page(ctx, draft.id, answers, {}, reached=number)
     code = new.resume_code
 
     page.set_viewport_size(PHONE)
