@@ -73,6 +73,9 @@ def _score_groups(
     inc2 = np.broadcast_to(inc[:, None], prep.answered.shape)
     _, dk_sum = group_sums(codes, n_groups, prep.dont_know, inc2)
     _, ans_sum = group_sums(codes, n_groups, prep.answered, inc2)
+    # respondents inside the don't-know rate: included, with an answer or a don't know
+    n_dk, _ = group_sums(codes, n_groups, prep.dont_know,
+                         inc2 & ((prep.answered + prep.dont_know) > 0))
     with np.errstate(invalid="ignore", divide="ignore"):
         dk_rate = np.where(dk_sum + ans_sum > 0, dk_sum / (dk_sum + ans_sum), np.nan)
 
@@ -115,22 +118,37 @@ def _score_groups(
     level_rubric = rubric_levels_from_counts(counts, spec.rubric_quorum)
 
     # --- anonymity --------------------------------------------------------------------------
-    def masks(counts_: NDArray[np.int64], key: str) -> tuple[NDArray[np.bool_], ...]:
+    counts: dict[str, NDArray[np.int64]] = {
+        "n": n,
+        "n_pmo": n_pmo.astype(np.int64),
+        "n_apo": n_apo.astype(np.int64),
+        "n_rubric": n_rubric,
+        "n_dk": n_dk.astype(np.int64),
+    }
+
+    def masks(key: str, already: NDArray[np.bool_] | None = None
+              ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
         parent = None if parent_n is None else parent_n[key]
-        s = suppress(counts_, spec.min_n, parent)
+        s = suppress(counts[key], spec.min_n, parent, hidden=already)
         return s.hidden, s.complementary, s.parent_hidden
 
-    hidden, compl, parent_hidden = masks(n, "n")
-    hid_p, _, ph_p = masks(n_pmo.astype(np.int64), "n_pmo")
-    hid_a, _, ph_a = masks(n_apo.astype(np.int64), "n_apo")
-    hid_r, _, ph_r = masks(n_rubric, "n_rubric")
-    hid_p = hid_p | hidden
-    hid_a = hid_a | hidden
-    hid_r = hid_r | hidden
+    hidden, compl, parent_hidden = masks("n")
+    # Statistics with counts of their own are hidden with the cell and protected by their own
+    # count (a hidden team may have don't-knows, sub-scores or rubric answers without n).
+    hid_p, _, ph_p = masks("n_pmo", hidden)
+    hid_a, _, ph_a = masks("n_apo", hidden)
+    hid_r, _, ph_r = masks("n_rubric", hidden)
+    hid_dk, _, ph_dk = masks("n_dk", hidden)
     spread_hidden = hidden | (n < spec.min_n_spread)
     no_spread = (n >= 2) & (var == 0)
     agree_hidden = hidden | (n_complete < spec.min_n_spread)
 
+    # The counts of respondents, excluded respondents and straight-liners of a group hidden on
+    # every dimension are hidden too, with complementary suppression over the groups (the
+    # organisation's counts minus the visible groups' would give a lone hidden group's).
+    responses = per_group_count(np.ones(codes.size, dtype=bool))
+    counts["responses"] = responses[:, None]
+    counts_hidden, _, counts_ph = masks("responses", hidden.all(axis=1)[:, None])
 
     def hide(a: Float2D, mask: NDArray[np.bool_]) -> Float2D:
         return np.where(mask, np.nan, a)
@@ -159,7 +177,7 @@ def _score_groups(
         "ci_low": hide(ci_low, spread_hidden | no_spread),
         "ci_high": hide(ci_high, spread_hidden | no_spread),
         "pomp": hide(pomp, hidden),
-        "dont_know_rate": hide(dk_rate, hidden),
+        "dont_know_rate": hide(dk_rate, hid_dk),
         "n_complete": n_complete,
         "rwg_j": hide(rwg_j, agree_hidden),
         "rwg_j_lindell": hide(lindell, agree_hidden),
@@ -175,14 +193,48 @@ def _score_groups(
         "suppressed": hidden,
         "complementary": compl,
         "spread_suppressed": spread_hidden,
+        "counts_suppressed": counts_hidden[:, 0],
         # internals for the comparisons (unhidden values are never returned)
         "_var": var,
-        "_parent_hidden": {"n": parent_hidden, "n_pmo": ph_p, "n_apo": ph_a, "n_rubric": ph_r},
-        "_counts": {"n": n, "n_pmo": n_pmo.astype(np.int64), "n_apo": n_apo.astype(np.int64),
-                    "n_rubric": n_rubric},
+        "_parent_hidden": {"n": parent_hidden, "n_pmo": ph_p, "n_apo": ph_a, "n_rubric": ph_r,
+                           "n_dk": ph_dk, "responses": counts_ph},
+        "_counts": counts,
         "_small": int((n < 2).sum()),
     }
+    _hide_cells(out, hidden)
     return out
+
+
+#: Fields of a group dict that a hidden cell keeps: its count and the flags saying why.
+#: Counts of answers (n_complete, n_rubric) stay in the arrays for the engine's own use and
+#: are withheld from every export by :meth:`GroupScores.to_records`.
+_KEPT_WHEN_HIDDEN = frozenset({
+    "n", "n_complete", "n_rubric", "suppressed", "complementary", "spread_suppressed",
+    "n_respondents", "n_excluded", "n_straightliners", "counts_suppressed",
+})
+
+
+def _hide_cells(g: dict[str, Any], mask: NDArray[np.bool_], *,
+                complementary: bool = False) -> None:
+    """Hide every statistic of the masked cells of a group dict, in place.
+
+    Floats become NaN and tri-state values None; ``no_spread`` (a statement about the
+    answers) becomes False; the cells are flagged ``suppressed`` and ``spread_suppressed``,
+    and ``complementary`` when they are hidden only to protect another group.
+    """
+    for key, value in list(g.items()):
+        if key.startswith("_") or key in _KEPT_WHEN_HIDDEN:
+            continue
+        if key == "no_spread":
+            g[key] = value & ~mask
+        elif value.dtype == object:
+            g[key] = np.where(mask, None, value)
+        else:
+            g[key] = np.where(mask, np.nan, value)
+    g["suppressed"] = g["suppressed"] | mask
+    g["spread_suppressed"] = g["spread_suppressed"] | mask
+    if complementary:
+        g["complementary"] = g["complementary"] | mask
 
 
 def _hide_parent(
@@ -194,26 +246,21 @@ def _hide_parent(
     because no other child could protect the one hidden child; this applies it to the
     organisation's group dict, in place.
     """
-    parent_hidden = team["_parent_hidden"]["n"]
-    if role is not None:
-        parent_hidden = parent_hidden | role["_parent_hidden"]["n"]
-    if parent_hidden.any():
-        for key in ("mean", "sd", "ci_low", "ci_high", "pomp", "dont_know_rate", "rwg_j",
-                    "rwg_j_lindell", "ad_m", "level_band"):
-            org[key] = np.where(parent_hidden[None, :], np.nan, org[key])
-        for key in ("divided_views", "quadrant"):
-            org[key] = np.where(parent_hidden[None, :], None, org[key])
-        org["suppressed"] = org["suppressed"] | parent_hidden[None, :]
-        org["spread_suppressed"] = org["spread_suppressed"] | parent_hidden[None, :]
-        org["complementary"] = org["complementary"] | parent_hidden[None, :]
-    for key, field_ in (("n_pmo", "pmo_index"), ("n_apo", "apo_index"),
-                        ("n_rubric", "level_rubric")):
-        ph = team["_parent_hidden"][key]
+    def parent_hidden(key: str) -> NDArray[np.bool_]:
+        ph: NDArray[np.bool_] = team["_parent_hidden"][key]
         if role is not None:
             ph = ph | role["_parent_hidden"][key]
-        org[field_] = np.where(ph[None, :], np.nan, org[field_])
+        return ph
+
+    _hide_cells(org, parent_hidden("n")[None, :], complementary=True)
+    for key, field_ in (("n_pmo", "pmo_index"), ("n_apo", "apo_index"),
+                        ("n_rubric", "level_rubric"), ("n_dk", "dont_know_rate")):
+        org[field_] = np.where(parent_hidden(key)[None, :], np.nan, org[field_])
     org["quadrant"] = np.where(
         np.isfinite(org["pmo_index"]) & np.isfinite(org["apo_index"]), org["quadrant"], None
+    )
+    org["counts_suppressed"] = (
+        org["counts_suppressed"] | parent_hidden("responses") | org["suppressed"].all(axis=1)
     )
 
 

@@ -80,7 +80,7 @@ class GroupScores:
     dimensions : tuple of str
     n_respondents, n_excluded, n_straightliners : ndarray of int, shape (G,)
         Respondents per group who were scored, excluded for answering too little, and flagged
-        as straight-liners.
+        as straight-liners (raw counts; exports withhold them where `counts_suppressed`).
     n : ndarray of int
         Valid dimension scores (shown even when the statistics are hidden).
     mean, sd, ci_low, ci_high : ndarray
@@ -88,7 +88,10 @@ class GroupScores:
     pomp : ndarray
         ``(mean - scale_min) / (scale_max - scale_min) * 100``.
     dont_know_rate : ndarray
-        Share of the group's item answers that were "don't know".
+        Share of the group's item answers that were "don't know". Suppressed with the cell
+        and, like the orientation indices and the rubric level, also on its own count
+        (included respondents who answered or marked "don't know" an item of the
+        dimension), so that a hidden team with don't-knows but no valid score is protected.
     n_complete : ndarray of int
         Respondents who answered every item of the dimension (used for agreement).
     rwg_j, rwg_j_lindell, ad_m : ndarray
@@ -127,6 +130,37 @@ class GroupScores:
         Hidden only to protect another hidden group.
     spread_suppressed : ndarray of bool
         SD, interval, agreement and tests hidden (fewer than ``min_n_spread``).
+    counts_suppressed : ndarray of bool, shape (G,)
+        The group's counts of respondents, excluded respondents and straight-liners are
+        withheld from exports: the group is hidden on every dimension, or its counts are
+        hidden to protect another group's (complementary suppression over the groups, with
+        the number of responses as the count), or - for the organisation - its counts would
+        reveal a lone hidden group's.
+
+    Notes
+    -----
+    What an export (:meth:`to_records`, hence ``CampaignResult.to_dict``) shows of a hidden
+    cell (``suppressed``), field by field:
+
+    - the group label, ``dimension`` and ``n``: shown (the count says why the cell is hidden;
+      the application shows response counts anyway);
+    - ``suppressed`` (True), ``complementary`` (whether it is hidden only to protect another
+      group; follows from ``n`` and ``min_n``) and ``spread_suppressed`` (always True on a
+      hidden cell): shown, since they depend on the counts only;
+    - ``no_spread`` (whether every answer was equal) and every statistic - mean, SD,
+      intervals, POMP, don't-know rate, agreement, divided views, indices, quadrant, levels,
+      comparisons, change: None;
+    - ``n_complete`` (who answered every item) and ``n_rubric`` (who answered the rubric
+      item): None, as counts of how the group answered. With the organisation's don't-know
+      rate and the visible teams' they would pin a hidden team's don't-know count;
+    - ``n_respondents``, ``n_excluded``, ``n_straightliners``: None where
+      `counts_suppressed`. Excluded and straight-lining respondents are a statement about
+      the answers of a small group ("one of the three answered almost nothing"), and the
+      number of respondents is withheld with them because the completed responses of a team
+      are shown elsewhere (completed minus scored gives the excluded).
+
+    The arrays keep the counts (``n_complete``, ``n_rubric``, the per-group counts) for the
+    engine's own use; every statistic of a hidden cell is NaN or None in the arrays as well.
     """
 
     labels: tuple[Any, ...]
@@ -167,6 +201,7 @@ class GroupScores:
     suppressed: NDArray[np.bool_]
     complementary: NDArray[np.bool_]
     spread_suppressed: NDArray[np.bool_]
+    counts_suppressed: NDArray[np.bool_]
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -184,31 +219,38 @@ class GroupScores:
     def to_records(self, group: str = "team") -> list[dict[str, Any]]:
         """One JSON-safe dict per (group, dimension) cell; NaN and infinity become None.
 
-        Levels and counts are ints; hidden cells keep ``n`` and their flags.
+        Levels and counts are ints. A hidden cell shows its label, dimension, ``n`` and the
+        flags ``suppressed``, ``complementary`` and ``spread_suppressed``; every other field
+        is None (see the class notes), and so are the per-group counts where
+        `counts_suppressed`.
         """
         out = []
         cols = {name: getattr(self, name) for name in _CELL_FIELDS}
-        per_group = {
-            "n_respondents": self.n_respondents,
-            "n_excluded": self.n_excluded,
-            "n_straightliners": self.n_straightliners,
-        }
+        per_group = {name: getattr(self, name) for name in _GROUP_COUNT_FIELDS}
         for g, label in enumerate(self.labels):
+            counts_hidden = bool(self.counts_suppressed[g])
             for j, dim in enumerate(self.dimensions):
+                hidden = bool(self.suppressed[g, j])
                 rec: dict[str, Any] = {group: _json_scalar(label), "dimension": dim}
                 for name, arr in per_group.items():
-                    rec[name] = int(arr[g])
+                    rec[name] = None if counts_hidden else int(arr[g])
                 for name, arr in cols.items():
-                    rec[name] = _json_scalar(arr[g, j], integer=name in _INT_FIELDS)
+                    if hidden and name not in _SHOWN_WHEN_HIDDEN:
+                        rec[name] = None
+                    else:
+                        rec[name] = _json_scalar(arr[g, j], integer=name in _INT_FIELDS)
                 out.append(rec)
         return out
 
 
+_GROUP_COUNT_FIELDS = ("n_respondents", "n_excluded", "n_straightliners")
 _CELL_FIELDS = tuple(
     f.name
     for f in fields(GroupScores)
-    if f.name not in {"labels", "dimensions", "n_respondents", "n_excluded", "n_straightliners"}
+    if f.name not in {"labels", "dimensions", "counts_suppressed", *_GROUP_COUNT_FIELDS}
 )
+#: The only fields of a hidden cell an export shows (a whitelist: a new field stays hidden).
+_SHOWN_WHEN_HIDDEN = frozenset({"n", "suppressed", "complementary", "spread_suppressed"})
 _INT_FIELDS = frozenset({"n", "n_complete", "n_rubric", "level_band", "level_rubric"})
 
 
@@ -315,7 +357,8 @@ class CampaignResult:
     previous_dimensions : tuple of str
         Dimensions matched with the previous wave.
     n_respondents, n_excluded, n_straightliners : int
-        Organisation totals.
+        Organisation totals (None in :meth:`to_dict` where the organisation row withholds
+        them, see :attr:`GroupScores.counts_suppressed`).
     """
 
     spec: InstrumentSpec
@@ -378,9 +421,9 @@ class CampaignResult:
                 "notes": dict(zip(self.dimensions, self.baseline_notes, strict=True)),
             },
             "previous_dimensions": list(self.previous_dimensions),
-            "n_respondents": self.n_respondents,
-            "n_excluded": self.n_excluded,
-            "n_straightliners": self.n_straightliners,
+            # the organisation's counts, withheld where its row withholds them
+            **{name: None if self.organisation.counts_suppressed[0] else getattr(self, name)
+               for name in _GROUP_COUNT_FIELDS},
             "teams": self.teams.to_records("team"),
             "organisation": self.organisation.to_records("team"),
             "roles": None if self.roles is None else self.roles.to_records("role"),

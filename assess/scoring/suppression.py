@@ -28,7 +28,8 @@ class Suppression:
     hidden : ndarray of bool, shape (G, D)
         Cells to hide (primary or complementary).
     primary : ndarray of bool, shape (G, D)
-        Cells hidden because the group has fewer than ``min_n`` valid responses.
+        Cells hidden because the group has fewer than ``min_n`` valid responses (or because
+        they were given as already hidden).
     complementary : ndarray of bool, shape (G, D)
         Cells hidden only to protect another hidden cell.
     parent_hidden : ndarray of bool, shape (D,)
@@ -42,7 +43,13 @@ class Suppression:
     parent_hidden: NDArray[np.bool_]
 
 
-def suppress(n: ArrayLike, min_n: int, parent_n: ArrayLike | None = None) -> Suppression:
+def suppress(
+    n: ArrayLike,
+    min_n: int,
+    parent_n: ArrayLike | None = None,
+    *,
+    hidden: ArrayLike | None = None,
+) -> Suppression:
     """Primary and complementary suppression of a grid of group counts.
 
     Parameters
@@ -56,6 +63,12 @@ def suppress(n: ArrayLike, min_n: int, parent_n: ArrayLike | None = None) -> Sup
     parent_n : array_like of int, shape (D,), optional
         Valid responses of the parent group; defaults to the column sums of `n` (the children
         partition the parent).
+    hidden : array_like of bool, shape (G, D), optional
+        Cells already hidden for another reason, which count as primary. A statistic with a
+        count of its own (the don't-know rate, an orientation index, the rubric level) is
+        hidden wherever the cell is, and protected by its own count: where a cell is hidden
+        but still holds data for the statistic, the parent total of that statistic must not
+        isolate it.
 
     Returns
     -------
@@ -65,9 +78,9 @@ def suppress(n: ArrayLike, min_n: int, parent_n: ArrayLike | None = None) -> Sup
     Notes
     -----
     Per column, after primary suppression: if the parent is visible and exactly one child with
-    data is hidden, the visible child with the fewest responses (first one on ties) is hidden
-    too. One extra cell is enough for a single-level partition: the parent sum then determines
-    only the sum of two unknown means.
+    data (``n > 0``) is hidden, the visible child with data with the fewest responses (first
+    one on ties) is hidden too. One extra cell is enough for a single-level partition: the
+    parent sum then determines only the sum of two unknown means.
     """
     counts = np.asarray(n)
     if counts.ndim != 2:
@@ -89,6 +102,14 @@ def suppress(n: ArrayLike, min_n: int, parent_n: ArrayLike | None = None) -> Sup
                 f"parent_n must have shape ({counts.shape[1]},), got {parent.shape}"
             )
     primary = counts < min_n
+    if hidden is not None:
+        already = np.asarray(hidden)
+        if already.shape != counts.shape or already.dtype != bool:
+            raise ValueError(
+                f"hidden must be a boolean array of the shape of n {counts.shape}, got "
+                f"{already.dtype} of shape {already.shape}"
+            )
+        primary = primary | already
     parent_hidden = parent < min_n
     has_data = counts > 0
     lone = ((primary & has_data).sum(axis=0) == 1) & ~parent_hidden

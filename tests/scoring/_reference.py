@@ -1,7 +1,7 @@
 """Straightforward per-respondent reference implementation of campaign scoring.
 
-Plain Python loops over respondents, items and teams, written to follow STATISTICS.md line by
-line rather than to be fast. The tests check the vectorised :func:`score_campaign` against it,
+Plain Python loops over respondents, items and teams, written to follow docs/scoring.md line
+by line rather than to be fast. The tests check the vectorised :func:`score_campaign` against it,
 and ``benchmarks/bench_scoring.py`` times it as the "loop" baseline.
 """
 
@@ -82,9 +82,13 @@ def respondent_row(row, dk_row, spec: InstrumentSpec):
     return included, straight, out
 
 
-def _hide(n_by_team: dict, min_n: int, parent_n: int):
-    """Primary and complementary suppression of one column, by loops."""
-    hidden = {t for t, n in n_by_team.items() if n < min_n}
+def _hide(n_by_team: dict, min_n: int, parent_n: int, already: frozenset = frozenset()):
+    """Primary and complementary suppression of one column, by loops.
+
+    Teams in `already` (hidden for another reason) count as primary: a statistic with a count
+    of its own is hidden with the cell and protected by its own count.
+    """
+    hidden = {t for t, n in n_by_team.items() if n < min_n} | set(already)
     hidden_with_data = [t for t in hidden if n_by_team[t] > 0]
     if parent_n >= min_n and len(hidden_with_data) == 1:
         visible = [(n, i, t) for i, (t, n) in enumerate(n_by_team.items())
@@ -133,14 +137,20 @@ def score_loop(values, dont_know, teams, spec: InstrumentSpec, baseline=None):
         n_by_team = {}
         for t in labels:
             n_by_team[t] = sum(1 for r in by_team[t] if not math.isnan(r[2][dim.id][0]))
-        hidden = _hide(n_by_team, spec.min_n, sum(n_by_team.values()))
+        hidden = frozenset(_hide(n_by_team, spec.min_n, sum(n_by_team.values())))
         hidden_sub = {}
         for pos in (1, 2, 6):
             counts = {
                 t: sum(1 for r in by_team[t] if not math.isnan(r[2][dim.id][pos]))
                 for t in labels
             }
-            hidden_sub[pos] = _hide(counts, spec.min_n, sum(counts.values())) | hidden
+            hidden_sub[pos] = _hide(counts, spec.min_n, sum(counts.values()), hidden)
+        # the don't-know rate counts included respondents with an answer or a don't know
+        dk_counts = {
+            t: sum(1 for r in by_team[t] if r[0] and r[2][dim.id][3] + r[2][dim.id][4] > 0)
+            for t in labels
+        }
+        hidden_dk = _hide(dk_counts, spec.min_n, sum(dk_counts.values()), hidden)
         for t in labels:
             members = by_team[t]
             xs = [r[2][dim.id][0] for r in members if not math.isnan(r[2][dim.id][0])]
@@ -161,7 +171,7 @@ def score_loop(values, dont_know, teams, spec: InstrumentSpec, baseline=None):
             dk = sum(r[2][dim.id][4] for r in members if r[0])
             ans = sum(r[2][dim.id][3] for r in members if r[0])
             rate = dk / (dk + ans) if dk + ans else math.nan
-            rec["dont_know_rate"] = math.nan if is_hidden else rate
+            rec["dont_know_rate"] = math.nan if t in hidden_dk else rate
             # agreement on complete rows, from the respondents' item answers
             complete_rows = []
             for i in range(n_rows):

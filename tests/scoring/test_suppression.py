@@ -51,6 +51,21 @@ def test_parent_with_members_outside_children_is_hidden_if_unprotectable():
     assert s.parent_hidden[0]
 
 
+def test_cells_hidden_for_another_reason_count_as_primary():
+    # The don't-know rate of a team hidden for its n (first row) but with 6 respondents
+    # behind its rate: hidden with the cell, and protected like a primary cell, so the
+    # smallest visible team's rate is hidden with it.
+    s = suppress(np.array([[6], [7], [9]]), 5, hidden=np.array([[True], [False], [False]]))
+    assert_array_equal(s.primary[:, 0], [True, False, False])
+    assert_array_equal(s.hidden[:, 0], [True, True, False])
+    assert s.complementary[1, 0]
+    # two cells hidden already protect each other
+    s = suppress(np.array([[6], [7], [9]]), 5, hidden=np.array([[True], [True], [False]]))
+    assert not s.complementary.any()
+    with pytest.raises(ValueError, match="hidden must be a boolean array of the shape of n"):
+        suppress(np.array([[6], [7]]), 5, hidden=np.array([True, False]))
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="min_n must be an integer >= 3"):
         suppress(np.array([[3]]), 2)
