@@ -16,10 +16,12 @@ Two layers:
   implementations, vectorised.
 * The campaign entry point used by the application: :func:`score_campaign` scores one wave
   for every team, the organisation and the roles at once, with anonymity rules, baseline
-  comparison and change since the previous wave, from an :class:`InstrumentSpec` (the scoring
-  view of a questionnaire). Its result types are in :mod:`~assess.scoring.results`; the
-  respondent-level preparation in :mod:`~assess.scoring.respondents`, the group aggregation
-  in :mod:`~assess.scoring.aggregation`.
+  comparison, change since the previous wave, maturity levels or readiness verdicts, from an
+  :class:`InstrumentSpec` (the scoring view of a questionnaire). Its result types are in
+  :mod:`~assess.scoring.results`, the respondent-level preparation in
+  :mod:`~assess.scoring.respondents`, the group aggregation in
+  :mod:`~assess.scoring.aggregation`, the readiness verdicts in
+  :mod:`~assess.scoring.readiness`.
 
 The rules and formulas are described in docs/scoring.md.
 """
@@ -64,10 +66,27 @@ from .reliability import (
 # --- instrument, baselines and the team-level entry point ---
 from .baseline import BASELINE_KINDS, Baseline, BaselineDimension, baseline_from_csv
 from .campaign import score_campaign
-from .instrument import DEFAULT_LEVEL_CUTS, DimensionSpec, InstrumentSpec
+from .instrument import (
+    DEFAULT_LEVEL_CUTS,
+    DEFAULT_LEVEL_LABELS,
+    DimensionSpec,
+    InstrumentSpec,
+    ReadinessThresholds,
+)
 from .levels import level_from_mean, mean_hundredths, rubric_level, rubric_levels_from_counts
+from .readiness import readiness_verdicts
 from .respondents import respondent_scores
-from .results import QUADRANTS, VERDICTS, CampaignResult, GroupScores, RespondentScores, WaveSummary
+from .results import (
+    QUADRANTS,
+    READINESS_VERDICTS,
+    VERDICTS,
+    CampaignResult,
+    GroupScores,
+    ReadinessResult,
+    ReadinessVerdicts,
+    RespondentScores,
+    WaveSummary,
+)
 from .suppression import Suppression, suppress
 
 __all__ = [
@@ -106,7 +125,9 @@ __all__ = [
     # instrument, baselines and the team-level entry point
     "BASELINE_KINDS",
     "DEFAULT_LEVEL_CUTS",
+    "DEFAULT_LEVEL_LABELS",
     "QUADRANTS",
+    "READINESS_VERDICTS",
     "VERDICTS",
     "Baseline",
     "BaselineDimension",
@@ -114,12 +135,16 @@ __all__ = [
     "DimensionSpec",
     "GroupScores",
     "InstrumentSpec",
+    "ReadinessResult",
+    "ReadinessThresholds",
+    "ReadinessVerdicts",
     "RespondentScores",
     "Suppression",
     "WaveSummary",
     "baseline_from_csv",
     "level_from_mean",
     "mean_hundredths",
+    "readiness_verdicts",
     "respondent_scores",
     "rubric_level",
     "rubric_levels_from_counts",

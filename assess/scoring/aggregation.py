@@ -106,16 +106,21 @@ def _score_groups(
         pmo_index = _pomp(pmo_sum / n_pmo, spec.scale_min, spec.scale_max)
         apo_index = _pomp(apo_sum / n_apo, spec.scale_min, spec.scale_max)
 
-    # Rubric level from counts per (group, dimension, level).
+    # Rubric level from counts per (group, dimension, level); an instrument without maturity
+    # levels has no rubric items, and no level of either kind.
     n_levels = spec.n_levels
-    rv = ~np.isnan(prep.rubric)
-    cell = (codes[:, None] * n_dims + np.arange(n_dims)) * n_levels
-    lvl_idx = (cell + np.where(rv, prep.rubric, 1).astype(np.intp) - 1)[rv]
-    counts = np.bincount(lvl_idx, minlength=n_groups * n_dims * n_levels).reshape(
-        n_groups, n_dims, n_levels
-    )
-    n_rubric = counts.sum(axis=-1)
-    level_rubric = rubric_levels_from_counts(counts, spec.rubric_quorum)
+    if spec.has_levels:
+        rv = ~np.isnan(prep.rubric)
+        cell = (codes[:, None] * n_dims + np.arange(n_dims)) * n_levels
+        lvl_idx = (cell + np.where(rv, prep.rubric, 1).astype(np.intp) - 1)[rv]
+        level_counts = np.bincount(lvl_idx, minlength=n_groups * n_dims * n_levels).reshape(
+            n_groups, n_dims, n_levels
+        )
+        n_rubric = level_counts.sum(axis=-1)
+        level_rubric = rubric_levels_from_counts(level_counts, spec.rubric_quorum)
+    else:
+        n_rubric = np.zeros((n_groups, n_dims), dtype=np.int64)
+        level_rubric = np.full((n_groups, n_dims), np.nan)
 
     # --- anonymity --------------------------------------------------------------------------
     counts: dict[str, NDArray[np.int64]] = {
@@ -186,7 +191,8 @@ def _score_groups(
         "pmo_index": pmo_index,
         "apo_index": apo_index,
         "quadrant": _tristate(quad, both),
-        "level_band": level_from_mean(mean_v, spec.level_cuts),
+        "level_band": (level_from_mean(mean_v, spec.level_cuts) if spec.has_levels
+                       else np.full(mean_v.shape, np.nan)),
         "level_rubric": hide(level_rubric, hid_r),
         "n_rubric": n_rubric,
         "no_spread": no_spread & ~hidden,

@@ -1,8 +1,9 @@
 """The team-level entry point: score a campaign (one wave) for every team and dimension.
 
 :func:`score_campaign` turns an answer matrix into per-team, per-dimension statistics - mean
-with t-interval, POMP, don't-know rate, agreement, orientation indices, maturity levels,
-comparison with a baseline, change since the previous wave - with anonymity rules applied.
+with t-interval, POMP, don't-know rate, agreement, orientation indices, maturity levels (for
+an instrument that has them), comparison with a baseline, change since the previous wave, and
+readiness verdicts for a readiness instrument - with anonymity rules applied.
 Everything is computed in arrays across teams and dimensions at once: respondents are never
 looped over in Python, so scoring 50 teams of 10 takes a few milliseconds.
 
@@ -32,12 +33,15 @@ from .baseline import Baseline
 from .comparison import benjamini_hochberg
 from .errors import DegenerateDataWarning, SmallSampleWarning
 from .instrument import InstrumentSpec
+from .readiness import readiness_verdicts
 from .respondents import _prepare, _validate_answers, respondent_scores
 from .results import (
     QUADRANTS,
     VERDICTS,
     CampaignResult,
     GroupScores,
+    ReadinessResult,
+    ReadinessVerdicts,
     RespondentScores,
     WaveSummary,
 )
@@ -130,6 +134,11 @@ def score_campaign(
     Returns
     -------
     CampaignResult
+        Without maturity levels (``spec.has_levels`` False) the levels are NaN and left out
+        of the JSON; with readiness thresholds (``spec.readiness``) the result carries the
+        verdicts of every team, the organisation and every role
+        (:attr:`CampaignResult.readiness`), a verdict suppressed wherever one of its group's
+        factors is hidden.
 
     Warns
     -----
@@ -214,11 +223,14 @@ def score_campaign(
             stacklevel=2,
         )
 
+    teams_out = _build(team, labels, dims)
+    org_out = _build(org, ("organisation",), dims)
+    roles_out = None if role is None or role_labels is None else _build(role, role_labels, dims)
     return CampaignResult(
         spec=spec,
-        teams=_build(team, labels, dims),
-        organisation=_build(org, ("organisation",), dims),
-        roles=None if role is None or role_labels is None else _build(role, role_labels, dims),
+        teams=teams_out,
+        organisation=org_out,
+        roles=roles_out,
         baseline_name=None if baseline is None else baseline.name,
         baseline_kind=None if baseline is None else baseline.kind,
         baseline_notes=tuple(notes),
@@ -226,4 +238,20 @@ def score_campaign(
         n_respondents=int(prep.included.sum()),
         n_excluded=int((~prep.included).sum()),
         n_straightliners=int(prep.straightliner.sum()),
+        readiness=_readiness(spec, teams_out, org_out, roles_out),
     )
+
+
+def _readiness(spec: InstrumentSpec, teams: GroupScores, organisation: GroupScores,
+               roles: GroupScores | None) -> ReadinessResult | None:
+    """Readiness verdicts of every partition, for an instrument with readiness thresholds."""
+    thresholds = spec.readiness
+    if thresholds is None:
+        return None
+
+    def verdicts(g: GroupScores) -> ReadinessVerdicts:
+        return readiness_verdicts(g.mean, thresholds, g.dimensions, hidden=g.suppressed,
+                                  labels=g.labels)
+
+    return ReadinessResult(thresholds, verdicts(teams), verdicts(organisation),
+                           None if roles is None else verdicts(roles))

@@ -28,13 +28,18 @@ from ._exact import cut_hundredths, share_as_fraction
 
 __all__ = [
     "DEFAULT_LEVEL_CUTS",
+    "DEFAULT_LEVEL_LABELS",
     "DEFAULT_RUBRIC_QUORUM",
     "MIN_N_FLOOR",
     "ORIENTATIONS",
     "DimensionSpec",
     "InstrumentSpec",
+    "ReadinessThresholds",
     "share_as_fraction",
 ]
+
+#: Labels of the five default maturity levels (docs/scoring.md, "Maturity levels").
+DEFAULT_LEVEL_LABELS: tuple[str, ...] = ("Ad hoc", "Emerging", "Defined", "Measured", "Adaptive")
 
 
 def _is_int(value: Any) -> bool:
@@ -138,6 +143,60 @@ class DimensionSpec:
         object.__setattr__(self, "orientation", orientation)
 
 
+def _hundredths_of(value: Any, name: str) -> int:
+    """A finite number of at most 2 decimals, as whole hundredths (``ValueError`` otherwise)."""
+    if not _is_real(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return cut_hundredths((float(value),), name)[0]
+
+
+@dataclass(frozen=True)
+class ReadinessThresholds:
+    """Verdict thresholds of a readiness instrument, on the factor (dimension) means.
+
+    Every factor mean at or above `ready_at`: "ready"; any factor mean below `blocker_below`:
+    "not yet"; anything between: "conditionally ready" (docs/scoring.md, "Readiness").
+    Means are compared as shown, rounded to whole hundredths, so both thresholds may have at
+    most 2 decimals.
+
+    Parameters
+    ----------
+    ready_at : float
+        Lowest factor mean that counts as ready.
+    blocker_below : float
+        A factor mean below this blocks; ``blocker_below < ready_at``.
+
+    Raises
+    ------
+    ValueError
+        If a threshold is not a finite number of at most 2 decimals, or
+        ``blocker_below >= ready_at``. :class:`InstrumentSpec` also checks both against the
+        scale.
+    """
+
+    ready_at: float
+    blocker_below: float
+
+    def __post_init__(self) -> None:
+        ready = _hundredths_of(self.ready_at, "ready_at")
+        blocker = _hundredths_of(self.blocker_below, "blocker_below")
+        if not blocker < ready:
+            raise ValueError(
+                f"blocker_below must be less than ready_at, got blocker_below="
+                f"{self.blocker_below!r}, ready_at={self.ready_at!r}"
+            )
+        object.__setattr__(self, "ready_at", float(self.ready_at))
+        object.__setattr__(self, "blocker_below", float(self.blocker_below))
+
+    def hundredths(self) -> tuple[int, int]:
+        """``(ready_at, blocker_below)`` as exact integers in hundredths of a scale point."""
+        return (round(self.ready_at * 100), round(self.blocker_below * 100))
+
+    def to_dict(self) -> dict[str, float]:
+        """``{"ready_at": ..., "blocker_below": ...}``."""
+        return {"ready_at": self.ready_at, "blocker_below": self.blocker_below}
+
+
 @dataclass(frozen=True)
 class InstrumentSpec:
     """How to score a questionnaire: scale, dimensions and every threshold used downstream.
@@ -154,7 +213,10 @@ class InstrumentSpec:
         Strictly increasing lower edges of levels 2..L on the mean, at most 2 decimals each,
         inside ``(scale_min, scale_max]``. Default ``(1.8, 2.6, 3.4, 4.2)``.
     level_labels : tuple of str
-        One label per level (``len(level_cuts) + 1``).
+        One label per level (``len(level_cuts) + 1``). An instrument without maturity
+        levels (a readiness or pulse questionnaire without ``levels``) has
+        ``level_cuts=()`` and ``level_labels=()``: it is scored without levels, and its
+        results carry none (:attr:`has_levels` is False). It cannot have rubric items.
     rubric_quorum : float
         Share of a team's rubric answers that must reach a level for the team to be there.
     min_n : int
@@ -177,6 +239,10 @@ class InstrumentSpec:
         Minimum ``|d|`` for a "clearly above/below" verdict.
     confidence : float
         Confidence level of team intervals and change intervals.
+    readiness : ReadinessThresholds or None
+        Verdict thresholds of a readiness instrument (dimensions are its factors), each
+        inside ``(scale_min, scale_max]``; None (the default) for an instrument without
+        readiness verdicts.
     """
 
     dimensions: tuple[DimensionSpec, ...]
@@ -184,7 +250,7 @@ class InstrumentSpec:
     scale_max: int = 5
     dont_know: bool = True
     level_cuts: tuple[float, ...] = DEFAULT_LEVEL_CUTS
-    level_labels: tuple[str, ...] = ("Ad hoc", "Emerging", "Defined", "Measured", "Adaptive")
+    level_labels: tuple[str, ...] = DEFAULT_LEVEL_LABELS
     rubric_quorum: float = DEFAULT_RUBRIC_QUORUM
     min_n: int = DEFAULT_MIN_N
     min_n_comments: int = DEFAULT_MIN_N_COMMENTS
@@ -195,6 +261,7 @@ class InstrumentSpec:
     alpha: float = 0.05
     min_effect: float = 0.2
     confidence: float = 0.95
+    readiness: ReadinessThresholds | None = None
     _level_cuts_hundredths: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -215,21 +282,7 @@ class InstrumentSpec:
             )
         if not isinstance(self.dont_know, bool):
             raise ValueError(f"dont_know must be a bool, got {self.dont_know!r}")
-        cuts = tuple(self.level_cuts)
-        hundredths = cut_hundredths(cuts, "level_cuts")
-        if not (self.scale_min * 100 < hundredths[0] and hundredths[-1] <= self.scale_max * 100):
-            raise ValueError(
-                f"level_cuts must lie within (scale_min, scale_max] = "
-                f"({self.scale_min}, {self.scale_max}], got {cuts!r}"
-            )
-        object.__setattr__(self, "level_cuts", tuple(float(c) for c in cuts))
-        object.__setattr__(self, "_level_cuts_hundredths", hundredths)
-        labels = tuple(self.level_labels)
-        if len(labels) != len(cuts) + 1 or not all(isinstance(s, str) for s in labels):
-            raise ValueError(
-                f"level_labels must hold {len(cuts) + 1} strings (one per level), got {labels!r}"
-            )
-        object.__setattr__(self, "level_labels", labels)
+        self._check_levels()
         _check_share(self.rubric_quorum, "rubric_quorum")
         _check_count(self.min_n, "min_n", MIN_N_FLOOR)
         _check_count(self.min_n_comments, "min_n_comments", self.min_n)
@@ -246,15 +299,62 @@ class InstrumentSpec:
             raise ValueError(
                 f"confidence must be a number strictly between 0 and 1, got {self.confidence!r}"
             )
-        n_levels = len(cuts) + 1
-        if n_levels < 2:  # pragma: no cover - guarded by the non-empty check above
-            raise ValueError("level_cuts must define at least two levels")
+        if self.readiness is not None:
+            self._check_readiness(self.readiness)
+
+    def _check_levels(self) -> None:
+        cuts = tuple(self.level_cuts)
+        labels = tuple(self.level_labels)
+        if not cuts and not labels:  # no maturity levels
+            with_rubric = [d.id for d in self.dimensions if d.rubric_column is not None]
+            if with_rubric:
+                raise ValueError(
+                    f"dimensions {with_rubric!r} have a rubric item, which needs maturity "
+                    "levels; the instrument has none (level_cuts=() and level_labels=())"
+                )
+            hundredths: tuple[int, ...] = ()
+        else:
+            hundredths = cut_hundredths(cuts, "level_cuts")
+            if not (
+                self.scale_min * 100 < hundredths[0] and hundredths[-1] <= self.scale_max * 100
+            ):
+                raise ValueError(
+                    f"level_cuts must lie within (scale_min, scale_max] = "
+                    f"({self.scale_min}, {self.scale_max}], got {cuts!r}"
+                )
+            if len(labels) != len(cuts) + 1 or not all(isinstance(s, str) for s in labels):
+                raise ValueError(
+                    f"level_labels must hold {len(cuts) + 1} strings (one per level), got "
+                    f"{labels!r}; an instrument without maturity levels has level_cuts=() and "
+                    "level_labels=()"
+                )
+        object.__setattr__(self, "level_cuts", tuple(float(c) for c in cuts))
+        object.__setattr__(self, "_level_cuts_hundredths", hundredths)
+        object.__setattr__(self, "level_labels", labels)
+
+    def _check_readiness(self, readiness: Any) -> None:
+        if not isinstance(readiness, ReadinessThresholds):
+            raise ValueError(
+                f"readiness must be a ReadinessThresholds or None, got {type(readiness).__name__}"
+            )
+        ready, blocker = readiness.hundredths()
+        if not (self.scale_min * 100 < blocker and ready <= self.scale_max * 100):
+            raise ValueError(
+                f"readiness thresholds must lie within (scale_min, scale_max] = "
+                f"({self.scale_min}, {self.scale_max}], got blocker_below="
+                f"{readiness.blocker_below:g}, ready_at={readiness.ready_at:g}"
+            )
 
     # ----------------------------------------------------------------------------------------
     @property
+    def has_levels(self) -> bool:
+        """Whether the instrument has maturity levels (False for ``level_labels=()``)."""
+        return bool(self.level_labels)
+
+    @property
     def n_levels(self) -> int:
-        """Number of maturity levels (``len(level_cuts) + 1``)."""
-        return len(self.level_cuts) + 1
+        """Number of maturity levels (``len(level_cuts) + 1``; 0 without levels)."""
+        return len(self.level_labels)
 
     @property
     def scale_points(self) -> int:

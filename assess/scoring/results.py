@@ -17,16 +17,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .instrument import InstrumentSpec
+from .instrument import InstrumentSpec, ReadinessThresholds
 
 __all__ = [
     "QUADRANTS",
+    "READINESS_VERDICTS",
     "VERDICTS",
     "CampaignResult",
     "GroupScores",
+    "ReadinessResult",
+    "ReadinessVerdicts",
     "RespondentScores",
     "WaveSummary",
 ]
+
+#: Readiness verdicts, from the factor means against the instrument's thresholds.
+READINESS_VERDICTS: tuple[str, ...] = ("ready", "conditionally ready", "not yet")
 
 #: Verdicts against a baseline, as shown to coaches.
 VERDICTS: tuple[str, ...] = ("clearly above", "in line", "clearly below")
@@ -216,16 +222,18 @@ class GroupScores:
         except ValueError:
             raise ValueError(f"no group labelled {label!r}") from None
 
-    def to_records(self, group: str = "team") -> list[dict[str, Any]]:
+    def to_records(self, group: str = "team", *, levels: bool = True) -> list[dict[str, Any]]:
         """One JSON-safe dict per (group, dimension) cell; NaN and infinity become None.
 
         Levels and counts are ints. A hidden cell shows its label, dimension, ``n`` and the
         flags ``suppressed``, ``complementary`` and ``spread_suppressed``; every other field
         is None (see the class notes), and so are the per-group counts where
-        `counts_suppressed`.
+        `counts_suppressed`. With ``levels=False`` (an instrument without maturity levels)
+        the records have no ``level_band``, ``level_rubric`` or ``n_rubric``.
         """
         out = []
-        cols = {name: getattr(self, name) for name in _CELL_FIELDS}
+        cols = {name: getattr(self, name) for name in _CELL_FIELDS
+                if levels or name not in _LEVEL_FIELDS}
         per_group = {name: getattr(self, name) for name in _GROUP_COUNT_FIELDS}
         for g, label in enumerate(self.labels):
             counts_hidden = bool(self.counts_suppressed[g])
@@ -249,6 +257,9 @@ _CELL_FIELDS = tuple(
     for f in fields(GroupScores)
     if f.name not in {"labels", "dimensions", "counts_suppressed", *_GROUP_COUNT_FIELDS}
 )
+#: Record fields and thresholds of maturity levels, left out for an instrument without levels.
+_LEVEL_FIELDS = frozenset({"level_band", "level_rubric", "n_rubric"})
+_LEVEL_THRESHOLDS = ("rubric_quorum", "level_cuts", "level_labels")
 #: The only fields of a hidden cell an export shows (a whitelist: a new field stays hidden).
 _SHOWN_WHEN_HIDDEN = frozenset({"n", "suppressed", "complementary", "spread_suppressed"})
 _INT_FIELDS = frozenset({"n", "n_complete", "n_rubric", "level_band", "level_rubric"})
@@ -265,6 +276,100 @@ def _json_scalar(value: Any, integer: bool = False) -> Any:
     if not math.isfinite(v):
         return None
     return int(round(v)) if integer else v
+
+
+@dataclass(frozen=True)
+class ReadinessVerdicts:
+    """Readiness verdicts of groups (teams, the organisation, or roles).
+
+    Made by :func:`assess.scoring.readiness.readiness_verdicts`.
+
+    Attributes
+    ----------
+    labels : tuple
+        Group labels, one per row.
+    factors : tuple of str
+        Factor (dimension) ids, one per column of the masks.
+    verdict : ndarray of object, shape (G,)
+        "ready", "conditionally ready" or "not yet"; None where a factor of the group is
+        hidden or has no mean (a verdict is suppressed like any other statistic).
+    blocking_factor : ndarray of object, shape (G,)
+        For "not yet": the lowest factor (the first in factor order on ties); else None.
+    below_blocker, below_ready : ndarray of bool, shape (G, F)
+        Factors whose mean is below ``blocker_below`` resp. below ``ready_at`` (False
+        everywhere in a group without a verdict).
+    """
+
+    labels: tuple[Any, ...]
+    factors: tuple[str, ...]
+    verdict: NDArray[np.object_]
+    blocking_factor: NDArray[np.object_]
+    below_blocker: NDArray[np.bool_]
+    below_ready: NDArray[np.bool_]
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                v.flags.writeable = False
+
+    def blocking_factors(self, row: int) -> tuple[str, ...] | None:
+        """Factors of group `row` below ``blocker_below``; None without a verdict."""
+        return self._named(row, self.below_blocker)
+
+    def factors_below_ready(self, row: int) -> tuple[str, ...] | None:
+        """Factors of group `row` below ``ready_at``; None without a verdict."""
+        return self._named(row, self.below_ready)
+
+    def _named(self, row: int, mask: NDArray[np.bool_]) -> tuple[str, ...] | None:
+        if self.verdict[row] is None:
+            return None
+        return tuple(f for f, below in zip(self.factors, mask[row], strict=True) if below)
+
+    def to_records(self, group: str = "team") -> list[dict[str, Any]]:
+        """One JSON-safe dict per group: label, verdict, blocking factor(s), factors below
+        ``ready_at`` (lists; None where the group has no verdict)."""
+        out = []
+        for i, label in enumerate(self.labels):
+            blockers = self.blocking_factors(i)
+            below = self.factors_below_ready(i)
+            out.append({
+                group: _json_scalar(label),
+                "verdict": self.verdict[i],
+                "blocking_factor": self.blocking_factor[i],
+                "blocking_factors": None if blockers is None else list(blockers),
+                "factors_below_ready": None if below is None else list(below),
+            })
+        return out
+
+
+@dataclass(frozen=True)
+class ReadinessResult:
+    """Readiness verdicts of one campaign wave, for a readiness instrument.
+
+    Attributes
+    ----------
+    thresholds : ReadinessThresholds
+        ``ready_at`` and ``blocker_below`` of the instrument.
+    teams, organisation : ReadinessVerdicts
+        One verdict per team, and one for the organisation (label ``"organisation"``).
+    roles : ReadinessVerdicts or None
+        One verdict per role, if roles were given.
+    """
+
+    thresholds: ReadinessThresholds
+    teams: ReadinessVerdicts
+    organisation: ReadinessVerdicts
+    roles: ReadinessVerdicts | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: thresholds, one record per team, the organisation's, one per role."""
+        return {
+            "thresholds": self.thresholds.to_dict(),
+            "teams": self.teams.to_records("team"),
+            "organisation": self.organisation.to_records("team")[0],
+            "roles": None if self.roles is None else self.roles.to_records("role"),
+        }
 
 
 @dataclass(frozen=True)
@@ -359,6 +464,18 @@ class CampaignResult:
     n_respondents, n_excluded, n_straightliners : int
         Organisation totals (None in :meth:`to_dict` where the organisation row withholds
         them, see :attr:`GroupScores.counts_suppressed`).
+    readiness : ReadinessResult or None
+        Readiness verdicts of the teams, the organisation and the roles, for an instrument
+        with readiness thresholds (``spec.readiness``); None otherwise.
+
+    Notes
+    -----
+    An instrument without maturity levels (``spec.has_levels`` False) has NaN levels in the
+    arrays, and :meth:`to_dict` leaves out the level fields of every record
+    (``level_band``, ``level_rubric``, ``n_rubric``) and the level thresholds
+    (``level_cuts``, ``level_labels``, ``rubric_quorum``). An instrument with levels keeps
+    every key. ``to_dict`` has a ``readiness`` key exactly when the instrument has readiness
+    thresholds.
     """
 
     spec: InstrumentSpec
@@ -372,6 +489,7 @@ class CampaignResult:
     n_respondents: int
     n_excluded: int
     n_straightliners: int
+    readiness: ReadinessResult | None = None
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -396,25 +514,32 @@ class CampaignResult:
 
     def to_records(self) -> list[dict[str, Any]]:
         """Team rows then the organisation rows, as JSON-safe dicts (no NaN, no infinity)."""
-        return self.teams.to_records("team") + self.organisation.to_records("team")
+        levels = self.spec.has_levels
+        return (self.teams.to_records("team", levels=levels)
+                + self.organisation.to_records("team", levels=levels))
 
     def to_dict(self) -> dict[str, Any]:
         """The whole result as a JSON-safe dict (``json.dumps(..., allow_nan=False)`` works)."""
         s = self.spec
-        return {
+        levels = s.has_levels
+        thresholds: dict[str, Any] = {
+            "min_n": s.min_n,
+            "min_n_spread": s.min_n_spread,
+            "min_n_comments": s.min_n_comments,
+            "rubric_quorum": s.rubric_quorum,
+            "level_cuts": list(s.level_cuts),
+            "level_labels": list(s.level_labels),
+            "mid": s.mid,
+            "alpha": s.alpha,
+            "min_effect": s.min_effect,
+            "confidence": s.confidence,
+        }
+        if not levels:
+            for key in _LEVEL_THRESHOLDS:
+                del thresholds[key]
+        out: dict[str, Any] = {
             "dimensions": list(self.dimensions),
-            "thresholds": {
-                "min_n": s.min_n,
-                "min_n_spread": s.min_n_spread,
-                "min_n_comments": s.min_n_comments,
-                "rubric_quorum": s.rubric_quorum,
-                "level_cuts": list(s.level_cuts),
-                "level_labels": list(s.level_labels),
-                "mid": s.mid,
-                "alpha": s.alpha,
-                "min_effect": s.min_effect,
-                "confidence": s.confidence,
-            },
+            "thresholds": thresholds,
             "baseline": {
                 "name": self.baseline_name,
                 "kind": self.baseline_kind,
@@ -424,7 +549,11 @@ class CampaignResult:
             # the organisation's counts, withheld where its row withholds them
             **{name: None if self.organisation.counts_suppressed[0] else getattr(self, name)
                for name in _GROUP_COUNT_FIELDS},
-            "teams": self.teams.to_records("team"),
-            "organisation": self.organisation.to_records("team"),
-            "roles": None if self.roles is None else self.roles.to_records("role"),
+            "teams": self.teams.to_records("team", levels=levels),
+            "organisation": self.organisation.to_records("team", levels=levels),
+            "roles": (None if self.roles is None
+                      else self.roles.to_records("role", levels=levels)),
         }
+        if s.readiness is not None and self.readiness is not None:
+            out["readiness"] = self.readiness.to_dict()
+        return out

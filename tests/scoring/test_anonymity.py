@@ -29,6 +29,7 @@ from assess.scoring import (
     CampaignResult,
     DimensionSpec,
     InstrumentSpec,
+    ReadinessThresholds,
     ScoringWarning,
     respondent_scores,
     score_campaign,
@@ -42,7 +43,9 @@ GROUP_COUNTS = ("n_respondents", "n_excluded", "n_straightliners")
 LABEL_KEYS = {"teams": "team", "organisation": "team", "roles": "role"}
 
 
-def _spec(min_n: int = 5, n_dims: int = 2, items: int = 3) -> InstrumentSpec:
+def _spec(min_n: int = 5, n_dims: int = 2, items: int = 3,
+          readiness: bool = False) -> InstrumentSpec:
+    """A maturity instrument with rubric items, or a readiness one (no levels, no rubric)."""
     dims = []
     for j in range(n_dims):
         cols = tuple(range(j * items, (j + 1) * items))
@@ -50,8 +53,11 @@ def _spec(min_n: int = 5, n_dims: int = 2, items: int = 3) -> InstrumentSpec:
             f"d{j}", cols,
             reverse=(False,) * (items - 1) + (True,),
             orientation=("pmo", "apo") + ("neutral",) * (items - 2),
-            rubric_column=n_dims * items + j,
+            rubric_column=None if readiness else n_dims * items + j,
         ))
+    if readiness:
+        return InstrumentSpec(tuple(dims), min_n=min_n, min_n_spread=min_n, level_cuts=(),
+                              level_labels=(), readiness=ReadinessThresholds(3.6, 2.6))
     return InstrumentSpec(tuple(dims), min_n=min_n, min_n_spread=min_n)
 
 
@@ -94,6 +100,16 @@ def assert_hidden_cells_show_only_n_and_flags(data: dict[str, Any]) -> None:
     if all(rec["suppressed"] for rec in data["organisation"]):
         for field in GROUP_COUNTS:
             assert data[field] is None, field
+    # a readiness verdict is a statistic of every factor of its group
+    if "readiness" in data:
+        for part, key in LABEL_KEYS.items():
+            verdicts = data["readiness"][part]
+            if verdicts is None:
+                continue
+            for verdict in verdicts if isinstance(verdicts, list) else [verdicts]:
+                cells = [r for r in data[part] if r[key] == verdict[key]]
+                if any(r["suppressed"] for r in cells):
+                    assert all(v is None for k, v in verdict.items() if k != key), verdict
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +178,7 @@ def campaigns(draw):
     sizes = draw(st.lists(st.integers(0, 9), min_size=n_teams, max_size=n_teams))
     assume(sum(sizes) >= 2)
     min_n = draw(st.integers(3, 5))
-    spec = _spec(min_n=min_n)
+    spec = _spec(min_n=min_n, readiness=draw(st.booleans()))
     n = sum(sizes)
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
@@ -209,6 +225,8 @@ def test_property_a_hidden_teams_answers_change_no_team_record(campaign):
     after = _score(changed, dk, teams, spec, roles)
     a, b = _json(before), _json(after)
     assert a["teams"] == b["teams"]
+    if "readiness" in a:
+        assert a["readiness"]["teams"] == b["readiness"]["teams"]
     # the previous wave's summary (what a later wave and a baseline keep) does not move either
     sa, sb = before.summary().to_dict(), after.summary().to_dict()
     for key in ("teams", "dimensions", "n", "mean", "sd"):
@@ -247,8 +265,11 @@ def _data_counts(values, dk, teams, spec, labels):
                         .any(axis=1) for d in spec.dimensions], axis=1)
     out["dont_know_rate"] = np.array([(engaged[(teams == t) & inc]).sum(axis=0)
                                       for t in labels])
-    rubric = np.stack([~np.isnan(values[:, d.rubric_column]) for d in spec.dimensions], axis=1)
-    out["level_rubric"] = np.array([(rubric[(teams == t) & inc]).sum(axis=0) for t in labels])
+    if spec.has_levels:
+        rubric = np.stack([~np.isnan(values[:, d.rubric_column]) for d in spec.dimensions],
+                          axis=1)
+        out["level_rubric"] = np.array([(rubric[(teams == t) & inc]).sum(axis=0)
+                                        for t in labels])
     return out
 
 
