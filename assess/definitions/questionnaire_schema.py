@@ -506,7 +506,9 @@ def _level_cuts(
         elements = chk.sequence(node, "level_cuts", what="a list of 4 numbers")
         if elements is None:
             return None
-        values = [chk.number(e, child("level_cuts", i)) for i, e in enumerate(elements)]
+        values = [
+            _hundredths_number(chk, e, child("level_cuts", i)) for i, e in enumerate(elements)
+        ]
         if len(values) != LEVEL_COUNT - 1:
             chk.report(node, "level_cuts", f"expected 4 cut points, got {len(values)}")
             return None
@@ -546,8 +548,8 @@ def _readiness(
     f = chk.fields(node, "readiness", READINESS_FIELDS, READINESS_FIELDS)
     if f is None:
         return None
-    ready_at = chk.number(f.get("ready_at"), "readiness.ready_at")
-    blocker_below = chk.number(f.get("blocker_below"), "readiness.blocker_below")
+    ready_at = _hundredths_number(chk, f.get("ready_at"), "readiness.ready_at")
+    blocker_below = _hundredths_number(chk, f.get("blocker_below"), "readiness.blocker_below")
     if ready_at is None or blocker_below is None:
         return None
     if blocker_below >= ready_at:
@@ -569,6 +571,23 @@ def _readiness(
                 )
                 return None
     return ReadinessRules(ready_at=ready_at, blocker_below=blocker_below)
+
+
+def _hundredths_number(chk: Checker, node: Node | None, path: str) -> float | None:
+    """A number of at most 2 decimals: cut points and readiness thresholds are compared with
+    means as they are shown, rounded to hundredths."""
+    value = chk.number(node, path)
+    if value is None or node is None:
+        return value
+    if abs(round(value * 100) - value * 100) > 1e-6:
+        chk.report(
+            node,
+            path,
+            f"at most 2 decimals (means are compared as shown, to hundredths), "
+            f"got {getattr(node, 'raw', value)}",
+        )
+        return None
+    return value
 
 
 def _list(values: tuple[float, ...]) -> str:
