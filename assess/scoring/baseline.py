@@ -1,6 +1,6 @@
 """Baselines: reference populations a team is compared with.
 
-A baseline stores, per dimension, two levels (STATISTICS.md, "Against a baseline"):
+A baseline stores, per dimension, two levels (docs/scoring.md, "Baselines"):
 
 * individual moments - respondent count, mean and SD of person-level dimension scores - for
   effect sizes and the Welch test;

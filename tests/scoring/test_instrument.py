@@ -91,3 +91,19 @@ def test_spec_is_frozen():
     spec = InstrumentSpec(_dims())
     with pytest.raises(AttributeError):
         spec.min_n = 3
+
+
+def test_defaults_are_the_questionnaire_formats():
+    # one definition, in the definitions package, for the file format and the scoring
+    from assess.definitions import model
+    from assess.scoring import instrument
+
+    spec = InstrumentSpec(_dims())
+    assert spec.level_cuts == model.DEFAULT_LEVEL_CUTS
+    assert spec.rubric_quorum == model.DEFAULT_RUBRIC_QUORUM
+    assert (spec.min_n, spec.min_n_comments, spec.min_n_spread) == (
+        model.DEFAULT_MIN_N, model.DEFAULT_MIN_N_COMMENTS, model.DEFAULT_MIN_N_SPREAD)
+    assert instrument.ORIENTATIONS is model.ORIENTATIONS == ("pmo", "apo", "neutral")
+    assert instrument.MIN_N_FLOOR == model.MIN_N_FLOOR == 3
+    anonymity = model.Anonymity()
+    assert (anonymity.min_n, anonymity.min_n_comments, anonymity.min_n_spread) == (5, 10, 5)
