@@ -14,11 +14,13 @@ WORKERS ?= 2
 RUN_PACKAGES := libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium chromium-driver postgresql
 
-.PHONY: run test lint system-run system-test system-npm clean help
+.PHONY: run test check wheel lint system-run system-test system-npm clean help
 
 help:
 	@echo "make run   - set up and serve Assess with demo data at http://$(HOST):$(PORT)"
 	@echo "make test  - set up and run ruff and the whole test suite"
+	@echo "make check - ruff and the fast tests (no browser, server, PostgreSQL or slow test)"
+	@echo "make wheel - build the installable wheel into dist/"
 
 define ensure_packages
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -70,6 +72,21 @@ system-npm:
 
 test: system-test $(VENV)/.installed-test $(AXE) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The edit-test loop: ruff, then the tests that need no browser, server, PostgreSQL or long
+# run, spread over every core (pytest-xdist). `make test` still runs everything.
+CHECK_MARKERS := not slow and not browser and not postgres
+
+check: $(VENV)/.installed-test
+	$(call ensure_packages,$(RUN_PACKAGES) poppler-utils)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n auto -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
+
+# A wheel with the code and the shipped content (questionnaires, templates, reports) in it.
+# build/ goes first: setuptools would otherwise pack files left there by an earlier build.
+wheel: | $(BIN)/python
+	rm -rf build
+	$(BIN)/pip wheel --no-deps -w dist .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
