@@ -3,7 +3,7 @@ computation written out independently from the stored answers.
 
 The independent computation reads the questionnaire YAML with PyYAML (item order, reverse
 keying, orientation) and each stored response with ``answer_codec.decode``, then applies the
-rules of STATISTICS.md with plain Python, NumPy and SciPy: reverse keying x' = 6 - x, proration
+rules of docs/scoring.md with plain Python, NumPy and SciPy: reverse keying x' = 6 - x, proration
 over the answered items (valid with at least half of the dimension's items and at least 2),
 exclusion below half of all items, the 95% t-interval from ``scipy.stats.t``, agreement on
 complete rows, Welch's test from ``scipy.stats.ttest_ind_from_stats``, Benjamini-Hochberg from
@@ -67,7 +67,7 @@ def strict_json(text: str) -> Any:
     return json.loads(text, parse_constant=_refuse)
 
 
-def invoke(cli: FlaskCliRunner, *args: str):  # type: ignore[no-untyped-def]
+def invoke(cli: FlaskCliRunner, *args: str):
     result = cli.invoke(args=list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         result.output, result.exception)
@@ -93,7 +93,8 @@ def test_score_text_says_not_enough_responses_for_the_small_team(cli: FlaskCliRu
     assert result.exit_code == 0, result.output
     after = result.output.split(f"{SMALL_TEAM}:\n", 1)[1].splitlines()
     block = [line for line in itertools.takewhile(lambda s: s.startswith("  "), after)]
-    assert block and all(line.endswith(": not enough responses") for line in block)
+    assert block
+    assert all(line.endswith(": not enough responses") for line in block)
     dims = strict_json(invoke(cli, "score", campaign, "--json").output)["dimensions"]
     assert [line.strip().split(":")[0] for line in block] == dims
     assert " 0.00" not in result.output  # hidden is never shown as zero
@@ -107,7 +108,8 @@ def test_score_json_is_strict_and_hides_the_small_team(cli: FlaskCliRunner, camp
     mine = [r for r in data["teams"] if r["team"] == SMALL_TEAM]
     assert [r["dimension"] for r in mine] == data["dimensions"]
     for r in mine:
-        assert r["suppressed"] is True and r["n"] == 3
+        assert r["suppressed"] is True
+        assert r["n"] == 3
         for key in ("mean", "sd", "ci_low", "ci_high", "pomp", "dont_know_rate", "rwg_j",
                     "rwg_j_lindell", "ad_m", "pmo_index", "apo_index", "level_band",
                     "level_rubric", "percentile", "d", "p", "verdict", "change"):
@@ -119,6 +121,35 @@ def test_score_json_is_strict_and_hides_the_small_team(cli: FlaskCliRunner, camp
         hidden = [r for r in rows if r["mean"] is None and r["n"] > 0]
         assert org[("organisation", dim)]["mean"] is None or len(hidden) != 1
         assert sum(r["n"] for r in rows) == org[("organisation", dim)]["n"]
+
+
+# What a hidden cell may show besides its group, dimension and n: the number of respondents
+# of its group (the same count as n for a scored team), "complementary" (hidden to protect
+# another cell, which follows from n: at or above the threshold yet hidden) and flags that are
+# the same for every hidden cell, which say that it is hidden and nothing about its answers.
+HIDDEN_CELL_MAY_SHOW = {"team", "dimension", "n", "n_respondents", "complementary"}
+
+
+@pytest.mark.parametrize("campaign", [WAVE1, WAVE2, READINESS])
+def test_a_hidden_cell_shows_its_n_and_nothing_else(cli: FlaskCliRunner, campaign: str):
+    """No count or rate of a hidden cell reaches the JSON: with the organisation's don't-know
+    rate and the visible teams' rates, the complete-answer or rubric counts of the demo's
+    3-person team pinned its don't-know count exactly (wave 1, talent: 2)."""
+    data = strict_json(invoke(cli, "score", campaign, "--json").output)
+    hidden = [r for r in data["teams"] + data["organisation"] if r["suppressed"]]
+    assert any(r["team"] == SMALL_TEAM for r in hidden)
+    min_n = data["thresholds"]["min_n"]
+    flags: dict[str, set[Any]] = defaultdict(set)
+    for r in hidden:
+        assert r["complementary"] is (r["n"] >= min_n)
+        for key, value in r.items():
+            if key in HIDDEN_CELL_MAY_SHOW:
+                continue
+            if isinstance(value, bool):
+                flags[key].add(value)
+            else:
+                assert value is None, (r["team"], r["dimension"], key, value)
+    assert all(len(values) == 1 for values in flags.values()), dict(flags)
 
 
 def _doc(key: str) -> dict[str, Any]:
@@ -139,7 +170,7 @@ def _decoded(app: Flask, campaign: str, key: str) -> list[tuple[str, dict[str, A
 
 
 class Independent:
-    """STATISTICS.md by hand, one respondent and one cell at a time."""
+    """docs/scoring.md by hand, one respondent and one cell at a time."""
 
     def __init__(self, key: str, responses: list[tuple[str, dict[str, Any]]]) -> None:
         doc = _doc(key)
@@ -431,7 +462,7 @@ def _csv(n_teams: int, size: int, seed: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("args, message", [
+@pytest.mark.parametrize(("args", "message"), [
     ([], "Give exactly one of --from-campaign, --organisation or --pool."),
     (["--from-campaign", WAVE1, "--pool", "--questionnaire", MATURITY],
      "Give exactly one of"),
@@ -450,7 +481,7 @@ def test_baseline_build_needs_exactly_one_source(cli: FlaskCliRunner, demo_app: 
     assert baseline_count(demo_app) == before
 
 
-@pytest.mark.parametrize("args, message", [
+@pytest.mark.parametrize(("args", "message"), [
     (["--from-campaign", "No such wave"], "no campaign with id or name 'No such wave'"),
     (["--organisation", "Nobody Ltd", "--questionnaire", MATURITY],
      "no organisation named 'Nobody Ltd'"),
@@ -488,19 +519,21 @@ def test_baseline_build_from_a_wave_and_an_organisation(cli: FlaskCliRunner):
                                            "Northwind Demo (demo data): all teams"]
 
 
+@pytest.mark.usefixtures("demo_app")
 def test_a_small_import_is_listed_as_not_usable_and_gives_no_verdicts(cli: FlaskCliRunner,
-                                                                      demo_app: Flask,
                                                                       tmp_path: Path):
     path = tmp_path / "small.csv"
     path.write_text(_csv(3, 8), encoding="utf-8")  # 24 respondents in 3 teams
     result = invoke(cli, "baseline", "import", str(path), "--questionnaire", MATURITY,
                     "--name", "Small norms")
     assert result.exit_code == 0, result.output
-    assert "Stored baseline" in result.output and "Too small for comparisons" in result.output
+    assert "Stored baseline" in result.output
+    assert "Too small for comparisons" in result.output
     listed = {r["name"]: r for r in strict_json(invoke(cli, "baseline", "list", "--json").output)}
     small = listed["Small norms"]
     assert (small["respondents"], small["teams"], small["usable"]) == (24, 3, False)
-    assert "24 respondents" in small["reason"] and "at least 30" in small["reason"]
+    assert "24 respondents" in small["reason"]
+    assert "at least 30" in small["reason"]
     assert listed[DEMO_BASELINE]["usable"] is True
     text = invoke(cli, "baseline", "list").output
     assert "Small norms (import, pmo-apo-maturity, 24 respondents, 3 teams) - not usable" in text
@@ -513,12 +546,13 @@ def test_a_small_import_is_listed_as_not_usable_and_gives_no_verdicts(cli: Flask
     assert "at least 30" in notes["standards"]
     assert "no data for dimension 'governance'" in notes["governance"]
     out = invoke(cli, "score", WAVE2, "--baseline", "Small norms").output
-    assert "clearly" not in out and " in line" not in out
+    assert "clearly" not in out
+    assert " in line" not in out
     # the demo baseline, by contrast, gives verdicts
     assert "clearly above" in invoke(cli, "score", WAVE2).output
 
 
-@pytest.mark.parametrize("content, message", [
+@pytest.mark.parametrize(("content", "message"), [
     (b"name,standards\nA,3\n", "line 1: the header must start with 'team'"),
     (b"team,standards\nA,3\nB,x\n", "line 3: 'standards' must be a number or empty"),
     (b"team,teamwork\nA,3\n", "unknown dimension ids ['teamwork']"),
@@ -544,9 +578,12 @@ def test_baseline_import_needs_questionnaire_and_name(cli: FlaskCliRunner, tmp_p
     path = tmp_path / "norms.csv"
     path.write_text(_csv(6, 6), encoding="utf-8")
     result = invoke(cli, "baseline", "import", str(path), "--name", "X")
-    assert result.exit_code == 2 and "--questionnaire" in result.output
+    assert result.exit_code == 2
+    assert "--questionnaire" in result.output
     result = invoke(cli, "baseline", "import", str(path), "--questionnaire", MATURITY)
-    assert result.exit_code == 2 and "--name" in result.output
+    assert result.exit_code == 2
+    assert "--name" in result.output
     result = invoke(cli, "baseline", "import", str(path), "--questionnaire", MATURITY,
                     "--name", "X", "--organisation", "Nobody Ltd")
-    assert result.exit_code == 1 and "no organisation named 'Nobody Ltd'" in result.output
+    assert result.exit_code == 1
+    assert "no organisation named 'Nobody Ltd'" in result.output
