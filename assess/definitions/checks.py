@@ -10,7 +10,7 @@ import difflib
 import math
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from .problems import Problem
 from .text import Text
@@ -29,6 +29,23 @@ ID_RULES = {
     KEY_ID: "lowercase letters, digits, '-' and '_', starting with a letter",
     DOTTED_ID: "lowercase letters, digits, '-', '_' and '.', starting with a letter",
 }
+
+T = TypeVar("T")
+#: A word of a fixed set, such as a ``Literal`` type's values.
+Word = TypeVar("Word", bound=str)
+
+
+def checked(value: T | None) -> T:
+    """A required value that its reader accepted.
+
+    The builders read every field, then construct the object only when no problem was
+    recorded; a required field read without a problem is never None, and this says so to the
+    type checker (it raises ``RuntimeError`` should that ever be false).
+    """
+    if value is None:
+        raise RuntimeError("a required field was read without a problem but is missing")
+    return value
+
 
 # Text length limits in characters, per language.
 SHORT_TEXT = 200  # titles, labels, levels
@@ -153,10 +170,14 @@ class Checker:
         """An integer (not a boolean, not ``5.0``), optionally within bounds."""
         if node is None:
             return None
-        if not isinstance(node, Scalar) or node.kind != "int":
+        if (
+            not isinstance(node, Scalar)
+            or node.kind != "int"
+            or not isinstance(node.value, int)
+        ):
             self.report(node, path, f"expected an integer, got {describe(node)}{_bool_note(node)}")
             return None
-        value = int(node.value)  # type: ignore[arg-type]
+        value = int(node.value)
         if not self._within(node, path, value, minimum, maximum):
             return None
         return value
@@ -172,10 +193,14 @@ class Checker:
         """A finite number (integer or decimal), optionally within bounds."""
         if node is None:
             return None
-        if not isinstance(node, Scalar) or node.kind not in ("int", "float"):
+        if (
+            not isinstance(node, Scalar)
+            or node.kind not in ("int", "float")
+            or not isinstance(node.value, (int, float))
+        ):
             self.report(node, path, f"expected a number, got {describe(node)}{_bool_note(node)}")
             return None
-        value = float(node.value)  # type: ignore[arg-type]
+        value = float(node.value)
         if not math.isfinite(value):
             self.report(node, path, f"expected a finite number, got {node.raw}")
             return None
@@ -243,8 +268,8 @@ class Checker:
             return None
         return value
 
-    def choice(self, node: Node | None, path: str, options: Sequence[str]) -> str | None:
-        """One of a fixed set of words."""
+    def choice(self, node: Node | None, path: str, options: Sequence[Word]) -> Word | None:
+        """One of a fixed set of words (returned as the option, so typed like the options)."""
         value = self.string(node, path)
         if value is None:
             return None
@@ -255,7 +280,7 @@ class Checker:
                 node, path, f"must be one of: {', '.join(options)}; got '{_clip(value)}'{hint}"
             )
             return None
-        return value
+        return next(option for option in options if option == value)
 
     def language(self, node: Node | None, path: str) -> str | None:
         """A language code such as ``en`` or ``pt-BR``."""

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from .model import canonical_hash
 from .text import Text
 
 RuleCondition = Literal["pmo_heavy", "divided_views", "leader_team_gap", "readiness_blocker"]
-RULE_CONDITIONS: tuple[str, ...] = (
-    "pmo_heavy",
-    "divided_views",
-    "leader_team_gap",
-    "readiness_blocker",
-)
+RULE_CONDITIONS: tuple[RuleCondition, ...] = get_args(RuleCondition)
 HORIZONS: tuple[int, ...] = (30, 60, 90)
 
 

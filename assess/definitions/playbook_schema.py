@@ -14,6 +14,7 @@ from .checks import (
     QUESTIONNAIRE_ID,
     SHORT_TEXT,
     Checker,
+    checked,
     child,
 )
 from .model import LEVEL_COUNT, Questionnaire
@@ -104,8 +105,8 @@ def build_playbook(
     if chk.problems:
         return None
     return Playbook(
-        questionnaire=questionnaire_id,  # type: ignore[arg-type]
-        version=version,  # type: ignore[arg-type]
+        questionnaire=checked(questionnaire_id),
+        version=checked(version),
         actions=tuple(a for a in actions if a is not None),
         rules=tuple(r for r in rules if r is not None),
         source=source,
@@ -211,16 +212,16 @@ def _action(ctx: _Context, node: Node, index: int) -> PlaybookAction | None:
     if len(chk.problems) > before:
         return None
     return PlaybookAction(
-        id=action_id,  # type: ignore[arg-type]
-        dimension=dimension,  # type: ignore[arg-type]
-        from_level=from_level,  # type: ignore[arg-type]
-        to_level=to_level,  # type: ignore[arg-type]
-        title=title,  # type: ignore[arg-type]
+        id=checked(action_id),
+        dimension=checked(dimension),
+        from_level=checked(from_level),
+        to_level=checked(to_level),
+        title=checked(title),
         objective=objective,
         steps=steps or (),
         owner_role=owner_role,
-        horizon=horizon,  # type: ignore[arg-type]
-        effort=effort,  # type: ignore[arg-type]
+        horizon=checked(horizon),
+        effort=checked(effort),
         prerequisites=prerequisites or (),
         success_measures=measures or (),
         line=node.line,
@@ -251,8 +252,8 @@ def _rule(ctx: _Context, node: Node, path: str, seen: dict[str, int | None]) -> 
     if len(chk.problems) > before:
         return None
     return PlaybookRule(
-        id=rule_id,  # type: ignore[arg-type]
-        when=when,  # type: ignore[arg-type]
+        id=checked(rule_id),
+        when=checked(when),
         dimension=dimension,
         recommend=recommend or (),
         note=note,

@@ -14,6 +14,7 @@ from .checks import (
     ROLE_TEXT,
     SHORT_TEXT,
     Checker,
+    checked,
     child,
 )
 from .model import (
@@ -30,6 +31,7 @@ from .model import (
     Anonymity,
     Dimension,
     Item,
+    Orientation,
     Questionnaire,
     ReadinessRules,
     Scale,
@@ -134,11 +136,11 @@ def build_questionnaire(root: Node, chk: Checker, source: str) -> Questionnaire 
     if chk.problems:
         return None
     return Questionnaire(
-        id=questionnaire_id,  # type: ignore[arg-type]
-        version=version,  # type: ignore[arg-type]
-        title=title,  # type: ignore[arg-type]
+        id=checked(questionnaire_id),
+        version=checked(version),
+        title=checked(title),
         description=description,
-        kind=kind,  # type: ignore[arg-type]
+        kind=checked(kind),
         language=lang,
         estimated_minutes=minutes,
         scales=scales,
@@ -222,9 +224,9 @@ def _scale(chk: Checker, node: Node, path: str, scale_id: str, lang: str) -> Sca
         return None
     return Scale(
         id=scale_id,
-        min=low,  # type: ignore[arg-type]
-        max=high,  # type: ignore[arg-type]
-        labels=labels,  # type: ignore[arg-type]
+        min=checked(low),
+        max=checked(high),
+        labels=checked(labels),
         dont_know=bool(dont_know),
         dont_know_label=dont_know_label or Text(DONT_KNOW, lang),
     )
@@ -301,8 +303,8 @@ def _dimension(ctx: _Context, node: Node, path: str) -> Dimension | None:
     if len(chk.problems) > before:
         return None
     return Dimension(
-        id=dimension_id,  # type: ignore[arg-type]
-        title=title,  # type: ignore[arg-type]
+        id=checked(dimension_id),
+        title=checked(title),
         description=description,
         pmo_focus=focus["pmo_focus"],
         apo_focus=focus["apo_focus"],
@@ -359,7 +361,7 @@ def _item(ctx: _Context, node: Node, path: str) -> tuple[Item | None, str | None
     help_text = chk.text(f.get("help"), child(path, "help"), lang, LONG_TEXT)
 
     scale_id: str | None = None
-    orientation = "neutral"
+    orientation: Orientation = "neutral"
     reverse = False
     weight = 1.0
     anchors: tuple[Text, ...] = ()
@@ -408,12 +410,12 @@ def _item(ctx: _Context, node: Node, path: str) -> tuple[Item | None, str | None
     if len(chk.problems) > before or item_type is None:
         return None, item_type
     item = Item(
-        id=item_id,  # type: ignore[arg-type]
-        type=item_type,  # type: ignore[arg-type]
-        text=text,  # type: ignore[arg-type]
+        id=checked(item_id),
+        type=item_type,
+        text=checked(text),
         help=help_text,
         scale=scale_id,
-        orientation=orientation,  # type: ignore[arg-type]
+        orientation=orientation,
         reverse=reverse,
         weight=weight,
         anchors=anchors,

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
+from yaml.error import Mark
 from yaml.events import (
     AliasEvent,
+    Event,
     MappingStartEvent,
+    NodeEvent,
     SequenceStartEvent,
     StreamEndEvent,
 )
@@ -106,6 +109,19 @@ def _line(mark: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+class _EventStream(Protocol):
+    """The parser methods the composer below uses (PyYAML's stubs leave them unannotated)."""
+
+    def peek_event(self) -> Event: ...
+
+    def get_event(self) -> Event: ...
+
+
+def _mark(mark: object) -> Mark | None:
+    """A position mark of the pure-Python parser (the C parser's marks are never seen here)."""
+    return mark if isinstance(mark, Mark) else None
+
+
 class _ComposingLoader(yaml.SafeLoader):
     """PyYAML's pure-Python safe loader, used only up to the node tree.
 
@@ -119,15 +135,21 @@ class _ComposingLoader(yaml.SafeLoader):
         self.problems: list[tuple[int | None, str]] = []
         self._depth = 0
 
+    @property
+    def _events(self) -> _EventStream:
+        return self
+
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self._events.peek_event()
         if isinstance(event, AliasEvent):
-            self.get_event()
+            self._events.get_event()
             self.problems.append(
                 (_line(event.start_mark), f"alias *{event.anchor}: aliases are not allowed")
             )
             # Stand in an empty value so the tree stays a tree of fresh nodes.
-            return yaml.ScalarNode(_NULL, "", event.start_mark, event.end_mark)
+            return yaml.ScalarNode(_NULL, "", _mark(event.start_mark), _mark(event.end_mark))
+        if not isinstance(event, NodeEvent):  # pragma: no cover - a node always starts so
+            return super().compose_node(parent, index)
         if event.anchor is not None:
             self.problems.append(
                 (_line(event.start_mark), f"anchor &{event.anchor}: anchors are not allowed")
@@ -147,17 +169,17 @@ class _ComposingLoader(yaml.SafeLoader):
             self._depth -= 1
 
     def get_single_node(self) -> Any:
-        self.get_event()  # stream start
+        self._events.get_event()  # stream start
         document = None
         if not self.check_event(StreamEndEvent):
             document = self.compose_document()
         if not self.check_event(StreamEndEvent):
-            second = self.get_event()
+            second = self._events.get_event()
             raise _Refused(
                 _line(second.start_mark),
                 "a second YAML document starts here: one file holds one document",
             )
-        self.get_event()
+        self._events.get_event()
         return document
 
 

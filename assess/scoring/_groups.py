@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -83,7 +83,7 @@ def blocks(codes: NDArray[np.intp]) -> Iterator[Block]:
     is_start = np.zeros(n + 1, dtype=bool)
     is_start[starts] = True
     is_start[n] = True
-    bounds_end = np.r_[bounds[1:], n]
+    bounds_end: NDArray[np.intp] = np.append(bounds[1:], n)
     first = np.searchsorted(starts, bounds, side="right")
     last = np.searchsorted(starts, bounds_end, side="left")
     for r0, r1, a, b in zip(bounds.tolist(), bounds_end.tolist(), first.tolist(),
@@ -106,6 +106,22 @@ def group_sums(codes: NDArray[np.intp], n_groups: int, data: Float2D,
         total[blk.groups] += np.add.reduceat(np.where(m, data[blk.r0:blk.r1], 0.0),
                                              blk.segments, axis=0)
     return count, total
+
+
+@overload
+def group_moments(codes: NDArray[np.intp], n_groups: int, data: Float2D,
+                  mask: NDArray[np.bool_], *, absolute: Literal[True],
+                  columns: NDArray[np.intp] | None = None,
+                  mask_columns: NDArray[np.intp] | None = None,
+                  ) -> tuple[Float2D, Float2D, Float2D, Float2D]: ...
+
+
+@overload
+def group_moments(codes: NDArray[np.intp], n_groups: int, data: Float2D,
+                  mask: NDArray[np.bool_], *, absolute: Literal[False] = False,
+                  columns: NDArray[np.intp] | None = None,
+                  mask_columns: NDArray[np.intp] | None = None,
+                  ) -> tuple[Float2D, Float2D, Float2D, None]: ...
 
 
 def group_moments(codes: NDArray[np.intp], n_groups: int, data: Float2D,

@@ -8,13 +8,13 @@ callers validate, or pass NaN for "no interval").
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 from scipy import special
 
 __all__ = ["mean_interval", "t_critical"]
 
 
-def t_critical(df: ArrayLike, confidence: float) -> NDArray[np.float64]:
+def t_critical(df: NDArray[np.float64], confidence: float) -> NDArray[np.float64]:
     r"""Two-sided Student-t quantile :math:`t_{\nu, (1 + \gamma)/2}`, NaN where `df` is NaN.
 
     ``scipy.special.stdtrit`` on the whole array at once (one call, not one per cell).

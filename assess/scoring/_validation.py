@@ -126,7 +126,7 @@ def check_confidence(confidence: Any) -> float:
     if (
         isinstance(confidence, bool)
         or not isinstance(confidence, numbers.Real)
-        or not 0 < confidence < 1
+        or not 0 < float(confidence) < 1
     ):
         raise ValueError(
             f"confidence must be a number strictly between 0 and 1, got {confidence!r}"

@@ -153,7 +153,8 @@ def _score_groups(
     # organisation's counts minus the visible groups' would give a lone hidden group's).
     responses = per_group_count(np.ones(codes.size, dtype=bool))
     counts["responses"] = responses[:, None]
-    counts_hidden, _, counts_ph = masks("responses", hidden.all(axis=1)[:, None])
+    all_hidden = np.asarray(hidden.all(axis=1))
+    counts_hidden, _, counts_ph = masks("responses", all_hidden[:, None])
 
     def hide(a: Float2D, mask: NDArray[np.bool_]) -> Float2D:
         return np.where(mask, np.nan, a)
@@ -299,7 +300,8 @@ def _compare_baseline(
         d[:, j] = (m - ref.mean) / ref.sd
         diff, se, df = _welch_difference(
             m, g["_var"][:, j], g["n"][:, j].astype(np.float64),
-            np.float64(ref.mean), np.float64(ref.sd) ** 2, np.float64(ref.n),
+            np.asarray(ref.mean, dtype=np.float64), np.asarray(ref.sd, dtype=np.float64) ** 2,
+            np.asarray(ref.n, dtype=np.float64),
         )
         with np.errstate(invalid="ignore", divide="ignore"):
             pj = 2.0 * special.stdtr(df, -np.abs(diff / se))

@@ -150,7 +150,7 @@ def _mean_item_variance(x: NDArray[np.float64]) -> float:
 
 
 def _rwg_j_from_variance(
-    mean_variance: ArrayLike, j: ArrayLike, null_variance: float
+    mean_variance: ArrayLike, j: float | NDArray[np.float64], null_variance: float
 ) -> NDArray[np.float64]:
     """r_wg(J) from the mean item variance, vectorised (the one formula, also for campaigns).
 

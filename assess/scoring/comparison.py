@@ -271,7 +271,11 @@ def welch_from_moments(
             "mean_a, sd_a, n_a, mean_b, sd_b and n_b must broadcast to one shape, got "
             + ", ".join(str(a.shape) for a in arrays.values())
         ) from exc
-    return _welch_core(*arrays.values(), confidence=conf, stacklevel=3)
+    return _welch_core(
+        arrays["mean_a"], arrays["sd_a"], arrays["n_a"],
+        arrays["mean_b"], arrays["sd_b"], arrays["n_b"],
+        confidence=conf, stacklevel=3,
+    )
 
 
 def _moments(x: NDArray[np.float64]) -> tuple[float, float, float]:
@@ -320,10 +324,9 @@ def welch_test(a: ArrayLike, b: ArrayLike, *, confidence: float = 0.95) -> Welch
     xb = as_vector(b, "b")
     xa = xa[~np.isnan(xa)]
     xb = xb[~np.isnan(xb)]
-    mean_a, sd_a, n_a = _moments(xa)
-    mean_b, sd_b, n_b = _moments(xb)
-    arrays = (np.asarray(v) for v in (mean_a, sd_a, n_a, mean_b, sd_b, n_b))
-    return _welch_core(*arrays, confidence=conf, stacklevel=3)
+    mean_a, sd_a, n_a = (np.asarray(v, dtype=np.float64) for v in _moments(xa))
+    mean_b, sd_b, n_b = (np.asarray(v, dtype=np.float64) for v in _moments(xb))
+    return _welch_core(mean_a, sd_a, n_a, mean_b, sd_b, n_b, confidence=conf, stacklevel=3)
 
 
 def mann_whitney(a: ArrayLike, b: ArrayLike) -> MannWhitneyResult:

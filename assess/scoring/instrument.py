@@ -80,12 +80,13 @@ class DimensionSpec:
         Columns of the answer matrix holding this dimension's likert items.
     reverse : tuple of bool, optional
         Per item, whether it is reverse-keyed (``x' = scale_min + scale_max - x``).
-        Defaults to no reverse-keyed item.
+        Empty (the default) or None: no reverse-keyed item.
     weights : tuple of float, optional
-        Per item, a positive weight for the respondent's weighted mean. Defaults to 1 each.
+        Per item, a positive weight for the respondent's weighted mean. Empty (the default)
+        or None: 1 each.
     orientation : tuple of str, optional
         Per item, ``"pmo"``, ``"apo"`` or ``"neutral"``: which orientation index the item feeds.
-        Defaults to ``"neutral"`` each.
+        Empty (the default) or None: ``"neutral"`` each.
     rubric_column : int or None, optional
         Column of the anchored rubric item ("the highest level whose description, and all
         below, are true"), whose answers are level numbers 1..number of levels.
@@ -95,9 +96,9 @@ class DimensionSpec:
 
     id: str
     columns: tuple[int, ...]
-    reverse: tuple[bool, ...] | None = None
-    weights: tuple[float, ...] | None = None
-    orientation: tuple[str, ...] | None = None
+    reverse: tuple[bool, ...] = ()
+    weights: tuple[float, ...] = ()
+    orientation: tuple[str, ...] = ()
     rubric_column: int | None = None
     label: str = ""
 
@@ -113,9 +114,10 @@ class DimensionSpec:
         if len(set(columns)) != len(columns):
             raise ValueError(f"{where}: columns must not repeat a column, got {columns!r}")
         k = len(columns)
-        reverse = (False,) * k if self.reverse is None else tuple(self.reverse)
-        weights = (1.0,) * k if self.weights is None else tuple(self.weights)
-        orientation = ("neutral",) * k if self.orientation is None else tuple(self.orientation)
+        # None is accepted for the defaults as well (the fields' former default)
+        reverse = tuple(self.reverse) if self.reverse else (False,) * k
+        weights = tuple(self.weights) if self.weights else (1.0,) * k
+        orientation = tuple(self.orientation) if self.orientation else ("neutral",) * k
         for name, seq in (("reverse", reverse), ("weights", weights), ("orientation", orientation)):
             if len(seq) != k:
                 raise ValueError(

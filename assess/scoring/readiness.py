@@ -119,7 +119,7 @@ def readiness_verdicts(
 
     ready, blocker = thresholds.hundredths()
     h = mean_hundredths(m)
-    defined = ~(mask | np.isnan(h)).any(axis=1)
+    defined = np.asarray(~(mask | np.isnan(h)).any(axis=1))
     with np.errstate(invalid="ignore"):
         below_ready = (h < ready) & defined[:, None]
         below_blocker = (h < blocker) & defined[:, None]

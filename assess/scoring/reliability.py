@@ -489,7 +489,7 @@ def omega_total(items: ArrayLike) -> float:
             stacklevel=2,
         )
         return float("nan")
-    corr = np.corrcoef(complete, rowvar=False)
+    corr = np.atleast_2d(np.corrcoef(complete, rowvar=False))
     loadings = _one_factor_minres(corr)
     common = loadings.sum() ** 2
     unique = np.sum(1.0 - loadings**2)

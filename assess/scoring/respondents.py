@@ -154,7 +154,7 @@ def _prepare_block(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec)
     item_dim = np.array(
         [j for j, d in enumerate(spec.dimensions) for _ in d.columns], dtype=np.intp
     )
-    item_rev = np.array([r for d in spec.dimensions for r in d.reverse], dtype=bool)
+    item_rev = np.array([r for d in spec.dimensions for r in d.reverse], dtype=np.bool_)
     item_w = np.array([w for d in spec.dimensions for w in d.weights])
     item_or = np.array([o for d in spec.dimensions for o in d.orientation])
     n_items = item_col.size
@@ -186,7 +186,7 @@ def _prepare_block(values: Float2D, dk: NDArray[np.bool_], spec: InstrumentSpec)
     def per_dim(a: Float2D) -> Float2D:
         return np.add.reduceat(a, starts, axis=1)
 
-    def weighted_scores(select: NDArray[np.bool_] | None, floor: int) -> Float2D:
+    def weighted_scores(select: NDArray[np.bool_] | None, floor: int) -> tuple[Float2D, Float2D]:
         if select is None:
             count = per_dim(ans_f)
             wsum = count if uniform else per_dim(ans_f * item_w)
@@ -257,7 +257,9 @@ def respondent_scores(
     x, dk = _validate_answers(values, dont_know, spec)
     names = ("scores", "included", "straightliner", "pmo", "apo")
     p = _prepare_rows(x, dk, spec, names)
-    out = RespondentScores(*(p[name] for name in names), spec.dimension_ids)
+    out = RespondentScores(scores=p["scores"], included=p["included"],
+                           straightliner=p["straightliner"], pmo=p["pmo"], apo=p["apo"],
+                           dimension_ids=spec.dimension_ids)
     for f in fields(out):
         v = getattr(out, f.name)
         if isinstance(v, np.ndarray):

@@ -53,7 +53,7 @@ def test_default_language_must_be_present() -> None:
     with pytest.raises(ValueError, match="default language 'en'"):
         Text({"de": "Tafel"})
     with pytest.raises(TypeError):
-        Text({"en": 5})  # type: ignore[dict-item]
+        Text({"en": 5})
 
 
 def test_survives_pickling() -> None:

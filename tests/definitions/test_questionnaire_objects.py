@@ -136,11 +136,11 @@ def test_lookups(minimal: Questionnaire) -> None:
 
 def test_objects_are_frozen(minimal: Questionnaire) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
-        minimal.version = 3  # type: ignore[misc]
+        minimal.version = 3
     with pytest.raises(dataclasses.FrozenInstanceError):
-        minimal.items[0].weight = 5.0  # type: ignore[misc]
+        minimal.items[0].weight = 5.0
     with pytest.raises(TypeError):
-        minimal.scales["other"] = minimal.scales["agree5"]  # type: ignore[index]
+        minimal.scales["other"] = minimal.scales["agree5"]
     assert isinstance(minimal.dimensions, tuple) and isinstance(minimal.items, tuple)
     assert hash(minimal) == hash(load_questionnaire(MINIMAL))
 

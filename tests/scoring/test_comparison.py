@@ -59,7 +59,7 @@ def test_welch_result_is_frozen():
     r = welch_test(SLEEP_1, SLEEP_2)
     assert isinstance(r, WelchResult)
     with pytest.raises(AttributeError):
-        r.p = 0.5  # type: ignore[misc]
+        r.p = 0.5
 
 
 samples = st.lists(

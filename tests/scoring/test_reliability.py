@@ -98,7 +98,7 @@ def test_alpha_result_is_frozen():
     result = cronbach_alpha(data_with_covariance(STATSBASE_COV, n=10))
     assert isinstance(result, AlphaResult)
     with pytest.raises(AttributeError):
-        result.alpha = 1.0  # type: ignore[misc]
+        result.alpha = 1.0
 
 
 def pairwise_cov_reference(x):
