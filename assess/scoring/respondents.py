@@ -257,14 +257,9 @@ def respondent_scores(
     x, dk = _validate_answers(values, dont_know, spec)
     names = ("scores", "included", "straightliner", "pmo", "apo")
     p = _prepare_rows(x, dk, spec, names)
-    out = RespondentScores(scores=p["scores"], included=p["included"],
-                           straightliner=p["straightliner"], pmo=p["pmo"], apo=p["apo"],
-                           dimension_ids=spec.dimension_ids)
-    for f in fields(out):
-        v = getattr(out, f.name)
-        if isinstance(v, np.ndarray):
-            v.flags.writeable = False
-    return out
+    return RespondentScores(scores=p["scores"], included=p["included"],
+                            straightliner=p["straightliner"], pmo=p["pmo"], apo=p["apo"],
+                            dimension_ids=spec.dimension_ids)
 
 
 def _sorted_by_group(prep: _Prepared, codes: NDArray[np.intp]

@@ -43,6 +43,14 @@ QUADRANTS: tuple[str, ...] = ("traditional", "hybrid", "agile-enabled", "under-g
 Float2D = NDArray[np.float64]
 
 
+def _read_only(result: Any) -> None:
+    """Make every array field of a result dataclass read-only (results are not edited)."""
+    for f in fields(result):
+        value = getattr(result, f.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+
+
 @dataclass(frozen=True)
 class RespondentScores:
     """Person-level dimension scores of one answer matrix.
@@ -69,6 +77,9 @@ class RespondentScores:
     pmo: Float2D
     apo: Float2D
     dimension_ids: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        _read_only(self)
 
 
 @dataclass(frozen=True)
@@ -210,10 +221,7 @@ class GroupScores:
     counts_suppressed: NDArray[np.bool_]
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, np.ndarray):
-                v.flags.writeable = False
+        _read_only(self)
 
     def row(self, label: Any) -> int:
         """Row index of a group label (``ValueError`` if absent)."""
@@ -308,10 +316,7 @@ class ReadinessVerdicts:
     below_ready: NDArray[np.bool_]
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, np.ndarray):
-                v.flags.writeable = False
+        _read_only(self)
 
     def blocking_factors(self, row: int) -> tuple[str, ...] | None:
         """Factors of group `row` below ``blocker_below``; None without a verdict."""
