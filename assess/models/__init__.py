@@ -3,7 +3,7 @@
 from .base import Base, as_utc, utcnow, utctoday
 from .baseline import BaselineRecord
 from .campaign import Campaign, CampaignStatus, PlaybookVersion, QuestionnaireVersion, TeamLink
-from .organisation import Membership, Organisation, Team, User
+from .organisation import Invitation, Membership, Organisation, Team, User
 from .plan import GeneratedReport, Plan, PlanItem
 from .ratelimit import RateCounter
 from .response import Response, ResponseStatus, TextAnswer
@@ -14,6 +14,7 @@ __all__ = [
     "Campaign",
     "CampaignStatus",
     "GeneratedReport",
+    "Invitation",
     "Membership",
     "Organisation",
     "Plan",

@@ -77,6 +77,9 @@ class Campaign(Base):
     min_n: Mapped[int] = mapped_column(default=5)
     min_n_comments: Mapped[int] = mapped_column(default=10)
     min_n_spread: Mapped[int] = mapped_column(default=5)
+    # Results shown while the campaign is open, in steps of at least min_n new responses
+    # per team (docs/anonymity.md); without it, results appear when the campaign closes.
+    interim_results: Mapped[bool] = mapped_column(Boolean, default=False)
     # The earlier wave this one is compared with, and the baseline it is scored against.
     previous_campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaign.id", ondelete="SET NULL"), default=None

@@ -101,7 +101,31 @@ class Team(Base):
         ForeignKey("team.id", ondelete="SET NULL"), default=None
     )
     name: Mapped[str] = mapped_column(String(200))
+    # People in the team, when the coach knows it: response rates, and a cap on completions.
+    headcount: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="teams")
     parent: Mapped[Team | None] = relationship(remote_side="Team.id")
+
+
+class Invitation(Base):
+    """A one-time link that lets a coach set a password (an invitation or a reset).
+
+    Only the keyed hash of the token is stored; the link is shown once to the admin who made
+    it. It works once (``used_at``) and until ``expires_at``.
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

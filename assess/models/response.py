@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utctoday
@@ -55,6 +55,9 @@ class Response(Base):
     started_on: Mapped[dt.date] = mapped_column(default=utctoday)
     updated_on: Mapped[dt.date] = mapped_column(default=utctoday)
     completed_on: Mapped[dt.date | None] = mapped_column(default=None)
+    # Counted in the shown results of a campaign with interim results: complete responses
+    # join them per team in steps of at least min_n (docs/anonymity.md).
+    in_results: Mapped[bool] = mapped_column(Boolean, default=False)
 
     campaign: Mapped[Campaign] = relationship()
     team: Mapped[Team] = relationship()
