@@ -237,11 +237,11 @@ class GroupScores:
         flags ``suppressed``, ``complementary`` and ``spread_suppressed``; every other field
         is None (see the class notes), and so are the per-group counts where
         `counts_suppressed`. With ``levels=False`` (an instrument without maturity levels)
-        the records have no ``level_band``, ``level_rubric`` or ``n_rubric``.
+        ``level_band``, ``level_rubric`` and ``n_rubric`` are None in every record (the keys
+        stay, so that every campaign's records have one shape).
         """
         out = []
-        cols = {name: getattr(self, name) for name in _CELL_FIELDS
-                if levels or name not in _LEVEL_FIELDS}
+        cols = {name: getattr(self, name) for name in _CELL_FIELDS}
         per_group = {name: getattr(self, name) for name in _GROUP_COUNT_FIELDS}
         for g, label in enumerate(self.labels):
             counts_hidden = bool(self.counts_suppressed[g])
@@ -251,7 +251,8 @@ class GroupScores:
                 for name, arr in per_group.items():
                     rec[name] = None if counts_hidden else int(arr[g])
                 for name, arr in cols.items():
-                    if hidden and name not in _SHOWN_WHEN_HIDDEN:
+                    if (hidden and name not in _SHOWN_WHEN_HIDDEN) or (
+                            not levels and name in _LEVEL_FIELDS):
                         rec[name] = None
                     else:
                         rec[name] = _json_scalar(arr[g, j], integer=name in _INT_FIELDS)
@@ -265,9 +266,8 @@ _CELL_FIELDS = tuple(
     for f in fields(GroupScores)
     if f.name not in {"labels", "dimensions", "counts_suppressed", *_GROUP_COUNT_FIELDS}
 )
-#: Record fields and thresholds of maturity levels, left out for an instrument without levels.
+#: Record fields and thresholds of maturity levels, empty for an instrument without levels.
 _LEVEL_FIELDS = frozenset({"level_band", "level_rubric", "n_rubric"})
-_LEVEL_THRESHOLDS = ("rubric_quorum", "level_cuts", "level_labels")
 #: The only fields of a hidden cell an export shows (a whitelist: a new field stays hidden).
 _SHOWN_WHEN_HIDDEN = frozenset({"n", "suppressed", "complementary", "spread_suppressed"})
 _INT_FIELDS = frozenset({"n", "n_complete", "n_rubric", "level_band", "level_rubric"})
@@ -476,11 +476,11 @@ class CampaignResult:
     Notes
     -----
     An instrument without maturity levels (``spec.has_levels`` False) has NaN levels in the
-    arrays, and :meth:`to_dict` leaves out the level fields of every record
-    (``level_band``, ``level_rubric``, ``n_rubric``) and the level thresholds
-    (``level_cuts``, ``level_labels``, ``rubric_quorum``). An instrument with levels keeps
-    every key. ``to_dict`` has a ``readiness`` key exactly when the instrument has readiness
-    thresholds.
+    arrays, and :meth:`to_dict` gives None for the level fields of every record
+    (``level_band``, ``level_rubric``, ``n_rubric``) and for the level thresholds
+    (``level_cuts`` and ``level_labels`` empty, ``rubric_quorum`` None): the keys of the
+    JSON are the same for every instrument. ``to_dict`` has a ``readiness`` key exactly when
+    the instrument has readiness thresholds.
     """
 
     spec: InstrumentSpec
@@ -540,8 +540,7 @@ class CampaignResult:
             "confidence": s.confidence,
         }
         if not levels:
-            for key in _LEVEL_THRESHOLDS:
-                del thresholds[key]
+            thresholds.update(rubric_quorum=None, level_cuts=[], level_labels=[])
         out: dict[str, Any] = {
             "dimensions": list(self.dimensions),
             "thresholds": thresholds,

@@ -17,7 +17,7 @@ from ..definitions import Questionnaire
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Campaign, Response, ResponseStatus, Team
-from ..scoring import DimensionSpec, InstrumentSpec
+from ..scoring import DimensionSpec, InstrumentSpec, ReadinessThresholds
 from .questionnaires import definition_of
 
 
@@ -57,23 +57,25 @@ def instrument_spec(definition: Questionnaire, campaign: Campaign | None = None)
         ))
     anonymity = definition.anonymity
     min_n = campaign.min_n if campaign is not None else anonymity.min_n
-    kwargs: dict[str, object] = {}
-    if definition.levels:
-        kwargs["level_labels"] = tuple(level.get(definition.language)
-                                       for level in definition.levels)
-        kwargs["level_cuts"] = tuple(definition.level_cuts)
+    # Levels only where the questionnaire defines them (a readiness check has none).
+    level_labels = tuple(level.get(definition.language) for level in definition.levels)
+    level_cuts = tuple(definition.level_cuts) if level_labels else ()
+    rules = definition.readiness
     return InstrumentSpec(
         dimensions=tuple(dims),
         scale_min=scale_min,
         scale_max=scale_max,
         dont_know=any(s.dont_know for s in scales),
+        level_cuts=level_cuts,
+        level_labels=level_labels,
         rubric_quorum=definition.rubric_quorum,
         min_n=min_n,
         min_n_comments=campaign.min_n_comments if campaign is not None
         else anonymity.min_n_comments,
         min_n_spread=max(min_n, campaign.min_n_spread if campaign is not None
                          else anonymity.min_n_spread),
-        **kwargs,  # type: ignore[arg-type]
+        readiness=None if rules is None else ReadinessThresholds(
+            ready_at=rules.ready_at, blocker_below=rules.blocker_below),
     )
 
 

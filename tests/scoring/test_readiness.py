@@ -240,11 +240,12 @@ def test_a_readiness_campaign_has_verdicts_and_no_levels():
     want = readiness_verdicts(org_means[None, :], RULES, FACTORS).verdict[0]
     assert r.organisation.verdict[0] == want
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
-    assert list(data["thresholds"]) == [k for k in MATURITY_THRESHOLD_KEYS
-                                        if k not in ("rubric_quorum", "level_cuts",
-                                                     "level_labels")]
+    # the same keys as a maturity campaign's, with no level in any of them
+    assert list(data["thresholds"]) == list(MATURITY_THRESHOLD_KEYS)
+    assert data["thresholds"]["level_cuts"] == data["thresholds"]["level_labels"] == []
+    assert data["thresholds"]["rubric_quorum"] is None
     for rec in data["teams"] + data["organisation"]:
-        assert not {"level_band", "level_rubric", "n_rubric"} & set(rec)
+        assert rec["level_band"] is rec["level_rubric"] is rec["n_rubric"] is None
     assert data["readiness"]["thresholds"] == {"ready_at": 3.6, "blocker_below": 2.6}
     assert [t["verdict"] for t in data["readiness"]["teams"]] == r.teams.verdict.tolist()
     assert data["readiness"]["teams"][0] == {

@@ -81,10 +81,20 @@ def test_instrument_spec_follows_the_shipped_yaml(key: str, campaign_name: str):
     scale = next(iter(doc["scales"].values()))
     assert (spec.scale_min, spec.scale_max) == (scale["min"], scale["max"]) == (1, 5)
     assert spec.dont_know is bool(scale["dont_know"])
-    assert spec.level_cuts == tuple(doc.get("level_cuts", DEFAULT_LEVEL_CUTS))
     assert spec.rubric_quorum == doc.get("rubric_quorum", 0.7)
     if "levels" in doc:
+        assert spec.level_cuts == tuple(doc.get("level_cuts", DEFAULT_LEVEL_CUTS))
         assert spec.level_labels == tuple(doc["levels"])
+    else:  # levels only where the questionnaire defines them (readiness has none)
+        assert spec.level_cuts == spec.level_labels == ()
+        assert not spec.has_levels
+    rules = doc.get("readiness")
+    if rules is None:
+        assert spec.readiness is None
+    else:
+        assert spec.readiness is not None
+        assert (spec.readiness.ready_at, spec.readiness.blocker_below) == (
+            rules["ready_at"], rules["blocker_below"])
     # every answer column is used exactly once (likert or rubric)
     used = sorted(spec.likert_columns + spec.rubric_columns)
     assert used == list(range(len(order)))
