@@ -29,8 +29,8 @@ def main() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db, validate, load_questionnaires, create_coach, demo, links, baseline,
-                    score):
+    for command in (init_db, validate, load_questionnaires, create_coach, promote, password_link,
+                    demo, links, baseline, score):
         app.cli.add_command(command)
 
 
@@ -97,24 +97,73 @@ def load_questionnaires(paths: tuple[str, ...]) -> None:
 
 @click.command("create-coach")
 @click.argument("email")
-@click.option("--org", "org_name", required=True, help="Organisation (created when missing).")
+@click.option("--org", "org_name", default=None,
+              help="Organisation (created when missing); optional with --admin.")
 @click.option("--name", "display_name", default="", help="The coach's display name.")
+@click.option("--admin", "make_admin", is_flag=True,
+              help="Make the account an administrator (an existing one is promoted).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
-def create_coach(email: str, org_name: str, display_name: str, password_stdin: bool) -> None:
-    """Create a coach account for EMAIL with access to an organisation."""
+def create_coach(email: str, org_name: str | None, display_name: str, make_admin: bool,
+                 password_stdin: bool) -> None:
+    """Create a coach account for EMAIL with access to an organisation (or an administrator,
+    with --admin)."""
+    from .services.accounts import ADMIN, COACH
     from .services.accounts import create_coach as create
 
+    if org_name is None and not make_admin:
+        _fail("Give --org NAME (or --admin for an administrator).", 2)
+        return
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create(email, org_name, password, display_name=display_name)
+        user = create(email, org_name, password, display_name=display_name,
+                      role=ADMIN if make_admin else COACH)
     except AssessError as error:
         _fail(str(error))
         return
-    click.echo(f"Coach {user.email} has access to {org_name.strip()}.")
+    if make_admin:
+        where = f" and has access to {escape_controls(org_name.strip())}" if org_name else ""
+        click.echo(f"Administrator {user.email}{where}.")
+        return
+    click.echo(f"Coach {user.email} has access to {(org_name or '').strip()}.")
+
+
+@click.command("promote")
+@click.argument("email")
+@with_appcontext
+def promote(email: str) -> None:
+    """Make the existing account EMAIL an administrator."""
+    from .services.accounts import promote as make_admin
+
+    try:
+        user = make_admin(email)
+    except AssessError as error:
+        _fail(str(error))
+        return
+    click.echo(f"{user.email} is an administrator.")
+
+
+@click.command("password-link")
+@click.argument("email")
+@with_appcontext
+def password_link(email: str) -> None:
+    """Print a one-time set-password link (72 hours) for the account EMAIL; its older links
+    stop working. For an administrator who cannot sign in any more."""
+    from flask import url_for
+
+    from .services.accounts import account_by_email, new_password_link
+
+    try:
+        token = new_password_link(account_by_email(email).id)
+    except AssessError as error:
+        _fail(str(error))
+        return
+    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        click.echo(url_for("auth.invitation", token=token, _external=True))
 
 
 @click.command("demo")
