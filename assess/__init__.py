@@ -77,12 +77,14 @@ def _migrations_dir() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .coach import bp as coach_bp
     from .extensions import csrf
     from .survey import bp as survey_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(coach_bp)
     # Survey forms check their CSRF token themselves (every one is a FlaskForm), so that an
     # expired token re-renders the page with the answers instead of discarding them.
