@@ -1,16 +1,20 @@
-"""Sign-in and sign-out views: thin, the checks live in services.accounts."""
+"""Sign-in, sign-out and set-password views: thin, the checks live in services.accounts."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..errors import InvalidInput, NotFound
 from ..services import accounts
 from . import bp, device
-from .forms import LoginForm
+from .forms import LoginForm, SetPasswordForm
+
+# Where the set-password link's token waits after the first visit, out of the URL.
+_INVITATION_KEY = "invitation_token"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,3 +58,47 @@ def _safe_next(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+# --- set-password links (invitations and resets) ---------------------------------------------
+
+def _invalid_link() -> ResponseReturnValue:
+    session.pop(_INVITATION_KEY, None)
+    return render_template("auth/invalid_link.html",
+                           message=accounts.INVALID_LINK_MESSAGE), 404
+
+
+@bp.get("/invite/<token>")
+def invitation(token: str) -> ResponseReturnValue:
+    """Keep the token in this browser's session, then continue at a URL without it (so it
+    stays out of the history, of logs behind this point and of any Referer)."""
+    if not accounts.invitation_is_open(token):
+        return _invalid_link()
+    session[_INVITATION_KEY] = token
+    return redirect(url_for("auth.set_password"))
+
+
+@bp.route("/invite/", methods=["GET", "POST"])
+def set_password() -> ResponseReturnValue:
+    token = session.get(_INVITATION_KEY)
+    email = accounts.invitation_email(token) if isinstance(token, str) else None
+    if email is None or not isinstance(token, str):
+        return _invalid_link()
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(token, form.password.data or "")
+        except InvalidInput as error:
+            form.password.errors = [str(error)]
+        except NotFound:
+            return _invalid_link()
+        else:
+            session.pop(_INVITATION_KEY, None)
+            if current_user.is_authenticated:
+                logout_user()
+            login_user(user)
+            flash("Your password is set and you are signed in.", "info")
+            return redirect(url_for("coach.home"))
+        return render_template("auth/set_password.html", form=form, email=email), 400
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/set_password.html", form=form, email=email), status
