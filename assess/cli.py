@@ -32,6 +32,8 @@ def register_cli(app: Flask) -> None:
     for command in (init_db, validate, load_questionnaires, create_coach, promote, password_link,
                     demo, links, baseline, score):
         app.cli.add_command(command)
+    from .cli_setup import register_setup_cli  # team add, campaign create/open/close
+    register_setup_cli(app)
 
 
 def _fail(message: str, code: int = 1) -> None:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import base64
 import secrets
+from io import BytesIO
 
+import segno
 from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
 
 from ..database import run_write
+from ..errors import Conflict
 from ..extensions import db
-from ..models import Campaign, Response, ResponseStatus, Team, TeamLink, utcnow
+from ..models import Campaign, CampaignStatus, Response, ResponseStatus, Team, TeamLink, utcnow
 from ..security import keyed_digest, token_hash
 
 TOKEN_CHARS = 32  # 24 bytes of HMAC output, base64url: 192 bits
@@ -96,8 +99,19 @@ def _link_of(campaign: Campaign, team: Team) -> TeamLink:
     return next(link for link in campaign.team_links if link.team_id == team.id)
 
 
+def ensure_changeable(campaign: Campaign) -> None:
+    """Conflict for a closed campaign: its links are neither renewed nor revoked."""
+    if campaign.status == CampaignStatus.CLOSED:
+        raise Conflict("The campaign is closed: its team links can no longer be renewed or "
+                       "revoked.")
+
+
 def regenerate(campaign: Campaign, team: Team) -> str:
-    """Issue a new token for the team's link and commit; the old link stops working."""
+    """Issue a new token for the team's link and commit; the old link stops working.
+
+    Refused (Conflict) on a closed campaign.
+    """
+    ensure_changeable(campaign)
     link_id = _link_of(campaign, team).id
 
     def work() -> str:
@@ -110,7 +124,8 @@ def regenerate(campaign: Campaign, team: Team) -> str:
 
 
 def revoke_team(campaign: Campaign, team: Team) -> None:
-    """Revoke the team's link and commit."""
+    """Revoke the team's link and commit; refused (Conflict) on a closed campaign."""
+    ensure_changeable(campaign)
     link_id = _link_of(campaign, team).id
 
     def work() -> None:
@@ -131,3 +146,17 @@ def link_rows(campaign: Campaign) -> list[dict[str, int | str | None]]:
         rows.append({"team": link.team.name, "url": link_url(token) if token else None,
                      "started": count["started"], "completed": count["completed"]})
     return rows
+
+
+def qr_svg(url: str, title: str) -> str:
+    """The link as a QR code: an inline SVG element (no XML declaration, no size, no style
+    attribute, which the CSP forbids) with ``role="img"`` and an escaped ``<title>``.
+
+    Error correction level M survives a crease or a smudge on a printed sheet.
+    """
+    buffer = BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, svgns=True,
+                                    omitsize=True, title=title, svgclass="qr", lineclass=None,
+                                    border=4)
+    svg = buffer.getvalue().decode("utf-8")
+    return svg.replace("<svg ", '<svg role="img" ', 1)
