@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Campaign, Membership, Organisation, Team, User
-from . import links
+from ..models import Campaign, CampaignStatus, Membership, Organisation, Team, User
+from . import links, setup
+from .questionnaires import definition_of
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,20 @@ class CampaignRow:
 
 
 @dataclass(frozen=True)
+class TeamBrief:
+    id: int
+    name: str
+    parent: str | None
+    headcount: int | None
+
+
+@dataclass(frozen=True)
 class OrganisationRow:
     id: int
     name: str
     is_demo: bool
     campaigns: tuple[CampaignRow, ...]
+    teams: tuple[TeamBrief, ...] = ()
 
 
 def organisations_of(user: User) -> list[Organisation]:
@@ -76,8 +87,148 @@ def home_overview(user: User) -> list[OrganisationRow]:
                 campaign.id, campaign.name, str(campaign.questionnaire_version.title),
                 campaign.questionnaire_version.version, campaign.status,
                 campaign.window_state(), campaign.is_demo, tuple(teams)))
-        rows.append(OrganisationRow(org.id, org.name, org.is_demo, tuple(campaigns)))
+        rows.append(OrganisationRow(org.id, org.name, org.is_demo, tuple(campaigns),
+                                    teams_of(org)))
     return rows
+
+
+def teams_of(org: Organisation) -> tuple[TeamBrief, ...]:
+    """The organisation's teams by name, with their parent's name and headcount."""
+    return tuple(TeamBrief(t.id, t.name, t.parent.name if t.parent else None, t.headcount)
+                 for t in sorted(org.teams, key=lambda t: t.name))
+
+
+def organisation_for(user: User, organisation_id: int) -> Organisation:
+    """One of the coach's organisations; NotFound for anything else (no existence oracle)."""
+    org = db.session.scalar(
+        select(Organisation).join(Membership)
+        .where(Organisation.id == organisation_id, Membership.user_id == user.id))
+    if org is None:
+        raise NotFound("no such organisation")
+    return org
+
+
+def team_for(user: User, team_id: int) -> Team:
+    """A team of one of the coach's organisations; NotFound otherwise."""
+    team = db.session.scalar(
+        select(Team).join(Membership, Membership.organisation_id == Team.organisation_id)
+        .where(Team.id == team_id, Membership.user_id == user.id))
+    if team is None:
+        raise NotFound("no such team")
+    return team
+
+
+@dataclass(frozen=True)
+class ParticipationRow:
+    """One team of a campaign: its link and how many started and completed (counts only)."""
+
+    team_id: int
+    name: str
+    url: str | None
+    started: int
+    completed: int
+    headcount: int | None
+    min_n: int
+
+    @property
+    def rate(self) -> float | None:
+        """Completed responses per person in the team, when its headcount is known."""
+        return self.completed / self.headcount if self.headcount else None
+
+    @property
+    def below_threshold(self) -> bool:
+        return self.completed < self.min_n
+
+
+@dataclass(frozen=True)
+class Totals:
+    started: int
+    completed: int
+    headcount: int | None  # None when some team's headcount is unknown
+    unknown_headcounts: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.completed / self.headcount if self.headcount else None
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    id: int
+    organisation_id: int
+    organisation: str
+    name: str
+    questionnaire: str
+    questionnaire_key: str
+    version: int
+    estimated_minutes: int | None
+    status: str
+    window_state: str
+    opens: dt.date | None
+    closes: dt.date | None
+    min_n: int
+    min_n_comments: int
+    interim_results: bool
+    previous: str | None
+    is_demo: bool
+    teams: tuple[ParticipationRow, ...]
+    totals: Totals
+    addable_teams: tuple[TeamBrief, ...]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CampaignStatus.CLOSED
+
+
+def campaign_view(user: User, campaign_id: int) -> CampaignView:
+    """A campaign of the coach's: settings, team links and participation per team."""
+    campaign = campaign_for(user, campaign_id)
+    counts = links.participation(campaign)
+    rows = []
+    for link in sorted(campaign.team_links, key=lambda lk: lk.team.name):
+        token = links.current_token(link)
+        count = counts.get(link.team_id, {"started": 0, "completed": 0})
+        rows.append(ParticipationRow(
+            link.team_id, link.team.name, links.link_url(token) if token else None,
+            count["started"], count["completed"], link.team.headcount, campaign.min_n))
+    unknown = sum(1 for r in rows if r.headcount is None)
+    totals = Totals(sum(r.started for r in rows), sum(r.completed for r in rows),
+                    None if unknown or not rows else sum(r.headcount or 0 for r in rows),
+                    unknown)
+    present = {r.team_id for r in rows}
+    version = campaign.questionnaire_version
+    previous = campaign.previous_campaign
+    return CampaignView(
+        campaign.id, campaign.organisation_id, campaign.organisation.name, campaign.name,
+        str(version.title), version.key, version.version,
+        definition_of(version).estimated_minutes, campaign.status, campaign.window_state(),
+        setup.opens_on(campaign), setup.closes_on(campaign), campaign.min_n,
+        campaign.min_n_comments, campaign.interim_results,
+        previous.name if previous else None, campaign.is_demo, tuple(rows), totals,
+        tuple(t for t in teams_of(campaign.organisation) if t.id not in present))
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What a printed invitation sheet for one team says."""
+
+    campaign: CampaignView
+    team: str
+    team_id: int
+    url: str
+    qr_svg: str
+
+
+def invitation(user: User, campaign_id: int, team_id: int) -> Invitation:
+    """The invitation sheet of a team with a working link; NotFound otherwise."""
+    view = campaign_view(user, campaign_id)
+    row = next((r for r in view.teams if r.team_id == team_id), None)
+    if row is None:
+        raise NotFound("no such team in this campaign")
+    if row.url is None or view.is_closed:
+        raise NotFound("this team has no working link")
+    return Invitation(view, row.name, row.team_id, row.url,
+                      links.qr_svg(row.url, f"QR code of the survey link for {row.name}"))
 
 
 def campaign_for(user: User, campaign_id: int) -> Campaign:
