@@ -6,6 +6,7 @@ import pytest
 from flask import Flask
 
 from assess.services.accounts import create_coach
+from tests.admin.conftest import ADMIN_EMAIL, Browser, World, make_world
 
 EMAIL = "coach@example.org"
 PASSWORD = "correct horse battery"
@@ -17,3 +18,14 @@ def coach(app: Flask) -> dict[str, str]:
     with app.app_context():
         create_coach(EMAIL, "Acme", PASSWORD, display_name="Casey Coach")
     return {"email": EMAIL, "password": PASSWORD}
+
+
+@pytest.fixture
+def world(csrf_app: Flask) -> World:
+    """An administrator and two coaches of two organisations (see tests/admin/conftest.py)."""
+    return make_world(csrf_app)
+
+
+@pytest.fixture
+def admin(csrf_app: Flask, world: World) -> Browser:  # noqa: ARG001  (world: the accounts)
+    return Browser(csrf_app).sign_in(ADMIN_EMAIL)
