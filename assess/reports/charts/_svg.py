@@ -245,11 +245,13 @@ def legend(entries: Sequence[tuple[str, str]], x: float, y: float, width: float,
     out = ['<g class="chart-legend">']
     cx, cy, line_h = x, y, font_size + 9
     for swatch, name in entries:
-        w = 20 + len(name) * font_size * CHAR_EM + 16
+        shown = truncate(name, min(60, fit(width - 20, font_size)))
+        tip = f"<title>{text(name)}</title>" if shown != clean(name) else ""
+        w = 20 + len(shown) * font_size * CHAR_EM + 16
         if cx > x and cx + w > x + width:
             cx, cy = x, cy + line_h
-        out.append(f'<g transform="translate({num(cx)},{num(cy)})">{swatch}'
-                   f'<text x="20" y="11.5" font-size="{num(font_size)}">{text(name)}</text></g>')
+        out.append(f'<g transform="translate({num(cx)},{num(cy)})">{tip}{swatch}'
+                   f'<text x="20" y="11.5" font-size="{num(font_size)}">{text(shown)}</text></g>')
         cx += w
     out.append("</g>")
     return out, (cy - y) + line_h if entries else 0.0

@@ -215,8 +215,8 @@ def diverging_bars(
     if not items:
         body.append(label(_W / 2, top + 10, "No items to show", "chart-missing", anchor="middle"))
         y_end = top + 24
-    entries = [(f'<rect width="14" height="14" fill="{c}" stroke="{LINE}"/>', s if len(s) <= 40
-                else s[:39] + "\u2026") for c, s in zip(colours, scale, strict=True)]
+    entries = [(f'<rect width="14" height="14" fill="{c}" stroke="{LINE}"/>', s)
+               for c, s in zip(colours, scale, strict=True)]
     entries.append((f'<rect width="14" height="14" fill="{MUTED}" fill-opacity="0.35" '
                     f'stroke="{LINE}"/>', DONT_KNOW_TEXT))
     leg, leg_h = legend(entries, _X0, y_end + 12, _W - 2 * _X0)

@@ -43,7 +43,7 @@ _VERDICT_CLASS = {"clearly above": "above", "clearly below": "below", "in line":
 DIVIDED_TEXT = "divided views"
 
 _LABEL_W = 170.0
-_CELL_W = 96.0
+_CELL_W = 104.0
 _CELL_H = 40.0
 _HEAD_LINES = 3
 _MIN_W = 480.0
@@ -223,7 +223,7 @@ def heat_map(
             symbol = VERDICT_SYMBOLS.get(verdict or "")
             if symbol:
                 counts[cls] += 1
-            value_text = truncate(shown, fit(_CELL_W - (24 if symbol else 8), 13))
+            value_text = truncate(shown, fit(_CELL_W - (26 if symbol else 12), 12))
             content = f"{symbol} {value_text}" if symbol else value_text
             mark = ""
             if cell.divided:
@@ -236,7 +236,7 @@ def heat_map(
                 f'<g class="chart-cell chart-cell-{cls}"><title>{text(tip)}</title>'
                 f'<rect {rect} class="chart-fill-{cls}" fill="{fill}" stroke="{LINE}"/>'
                 f'<text x="{num(x + _CELL_W / 2)}" y="{num(y + _CELL_H / 2 + 4.5)}" '
-                f'class="chart-value" text-anchor="middle" font-size="13">{text(content)}</text>'
+                f'class="chart-value" text-anchor="middle" font-size="12">{text(content)}</text>'
                 f"{mark}</g>")
         table.append(tuple(table_row))
 

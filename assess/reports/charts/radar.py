@@ -267,7 +267,6 @@ def radar(
         (f'<rect width="14" height="14" fill="{BASELINE_BAND}" fill-opacity="0.45"/>',
          f"{base}: middle half of team means"),
     ]
-    entries = [(s, t if len(t) <= 60 else t[:59] + "\u2026") for s, t in entries]
     leg, leg_h = legend(entries, 10, bottom, _W - 20)
     body.extend(leg)
     height = bottom + leg_h + 6
