@@ -137,3 +137,36 @@ def test_lookup_by_id_or_name() -> None:
         campaign_by_ref("999999")
     with pytest.raises(NotFound, match="has no team with id or name 'Nobody'"):
         team_in_campaign(campaign, "Nobody")
+
+
+@pytest.mark.usefixtures("ctx")
+def test_links_of_a_closed_campaign_are_neither_renewed_nor_revoked() -> None:
+    from assess.errors import Conflict
+
+    closed = campaign_by_ref("Maturity wave 1")
+    team = team_in_campaign(closed, TEAM)
+    link = next(lk for lk in closed.team_links if lk.team_id == team.id)
+    before = (link.token_hash, link.token_nonce, link.revoked_at)
+    for action in (links.regenerate, links.revoke_team):
+        with pytest.raises(Conflict, match="closed"):
+            action(closed, team)
+    db.session.expire_all()
+    link = db.session.get(TeamLink, link.id)
+    assert link is not None
+    assert (link.token_hash, link.token_nonce, link.revoked_at) == before
+
+
+@pytest.mark.usefixtures("ctx")
+def test_the_qr_code_is_inline_svg_without_style_with_role_and_escaped_title() -> None:
+    url = links.link_url("T" * 32)
+    svg = links.qr_svg(url, 'QR for <script>alert("x")</script> & co')
+    assert svg.startswith('<svg role="img" ')
+    assert "<?xml" not in svg
+    assert "style" not in svg
+    assert "<script>" not in svg
+    assert "<title>QR for &lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; co</title>" in svg
+    assert 'class="qr"' in svg
+    assert "width=" not in svg.split(">", 1)[0]  # sized by the stylesheet
+    # The same URL gives the same code; another URL another.
+    assert svg == links.qr_svg(url, 'QR for <script>alert("x")</script> & co')
+    assert links.qr_svg(url + "A", "t") != links.qr_svg(url, "t")
