@@ -30,6 +30,16 @@ def register_setup_cli(app: Flask) -> None:
     app.cli.add_command(campaign)
 
 
+def _given(**options: str | None) -> None:
+    """Refuse an option given with an empty value (leave it out to mean "none")."""
+    from .services.setup import FieldError
+
+    for name, value in options.items():
+        if value is not None and not value.strip():
+            option = "--" + name.replace("_", "-")
+            raise FieldError(name, f"{option} was given an empty value; leave it out instead.")
+
+
 def _print(summary: dict[str, object], as_json: bool, text: str) -> None:
     if as_json:
         click.echo(json.dumps(summary, indent=2))
@@ -62,8 +72,10 @@ def team_add(org: str, name: str, parent: str | None, headcount: str | None,
     from .text import shown
 
     try:
+        _given(parent=parent, headcount=headcount)
         organisation = organisation_by_name(org)
-        parent_id = setup.team_in_organisation(organisation, parent).id if parent else None
+        parent_id = (setup.team_in_organisation(organisation, parent).id
+                     if parent is not None else None)
         created = setup.create_team(organisation, name, parent_id=parent_id,
                                     headcount=headcount)
     except AssessError as error:
@@ -112,6 +124,7 @@ def campaign_create(org: str, questionnaire: str, name: str, team_refs: str,
     from .services.lookup import organisation_by_name
 
     try:
+        _given(opens=opens, closes=closes, min_n=min_n, previous=previous)
         organisation = organisation_by_name(org)
         version = setup.questionnaire_by_ref(questionnaire)
         refs = team_refs.split(",")
