@@ -33,10 +33,10 @@ TEAM_BAND = ABOVE_FILL
 BASELINE_STROKE = MUTED
 BASELINE_BAND = "#D0D4D9"
 
-_W = 600.0
-_R = 170.0
+_W = 640.0
+_R = 160.0
 _CX = _W / 2
-_CY = 250.0
+_CY = 240.0
 _LABEL_GAP = 16.0
 
 
@@ -237,7 +237,7 @@ def radar(
         ly = _CY + (_R + _LABEL_GAP) * math.sin(a)
         c = math.cos(a)
         anchor = "middle" if abs(c) < 0.3 else ("start" if c > 0 else "end")
-        room = 150.0 if anchor == "middle" else _W / 2 - _R - _LABEL_GAP - 6
+        room = 170.0 if anchor == "middle" else _W / 2 - _R - _LABEL_GAP - 6
         lines = wrap(titles[i], fit(room, 11), 2)
         if m is None:
             lines.append(HIDDEN_TEXT)
@@ -247,7 +247,8 @@ def radar(
                        if s <= 0.3 else 0.0) + (6 if s > 0.3 else 0)
         spans = "".join(
             f'<tspan x="{num(lx)}" y="{num(y0 + 13.0 * n)}"'
-            + (' class="chart-missing" font-style="italic"' if m is None and n == n_lines - 1
+            + (' class="chart-missing" font-style="italic" font-size="10"'
+               if m is None and n == n_lines - 1
                else "") + f">{text(t)}</tspan>"
             for n, t in enumerate(lines))
         body.append(f'<text class="chart-axis-label" text-anchor="{anchor}" font-size="11">'
