@@ -1,9 +1,22 @@
-// Progressive enhancement: a "Copy" button next to a read-only field (a set-password link).
-// Without JavaScript (or without the Clipboard API) the button stays hidden and the field
+// Progressive enhancement for the page that shows a new set-password link: a "Copy link"
+// button next to the read-only field. Without JavaScript the button stays hidden and the link
 // can be selected and copied by hand.
 (function () {
   "use strict";
-  if (!navigator.clipboard || !navigator.clipboard.writeText) { return; }
+
+  function copied(field, status, ok) {
+    if (!ok) { field.select(); }
+    if (status) {
+      status.textContent = ok ? "Link copied."
+        : "Copying is not allowed here: the link is selected, press Ctrl+C to copy it.";
+    }
+  }
+
+  function fallback(field) {
+    field.select();
+    try { return document.execCommand("copy"); } catch (e) { return false; }
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("button[data-copy-target]"),
     function (button) {
       var field = document.getElementById(button.getAttribute("data-copy-target"));
@@ -11,14 +24,16 @@
       var status = button.parentNode.querySelector(".copy-status");
       button.hidden = false;
       button.addEventListener("click", function () {
-        navigator.clipboard.writeText(field.value).then(function () {
-          if (status) { status.textContent = "Copied."; }
-        }, function () {
-          field.select();
-          if (status) { status.textContent = "Select the link and copy it by hand."; }
-        });
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(field.value).then(function () {
+            copied(field, status, true);
+          }, function () { copied(field, status, fallback(field)); });
+        } else {
+          copied(field, status, fallback(field));
+        }
       });
     });
+
   Array.prototype.forEach.call(document.querySelectorAll("input[readonly].link"),
     function (field) { field.addEventListener("focus", function () { field.select(); }); });
 }());
