@@ -43,3 +43,10 @@ def delta_e(a: str, b: str, vision: str | None = None) -> float:
         m = np.array(MACHADO_2009[vision])
         la, lb = m @ la, m @ lb
     return float(np.linalg.norm(_lab(la) - _lab(lb)))
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours."""
+    la, lb = (float(np.array([0.2126, 0.7152, 0.0722]) @ _linear(c)) for c in (a, b))
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assess.reports.charts import ItemCounts, diverging_bars, scale_colours
-from tests.reports.cvd import VISIONS, delta_e
+from tests.reports.cvd import VISIONS, contrast, delta_e
 from tests.reports.svg_helpers import check_common, find_all, own_title, visible_text
 
 SCALE = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
@@ -106,3 +106,13 @@ def test_the_two_sides_of_the_scale_stay_apart_in_colour_blind_vision(points):
         for a in low:
             for b in high:
                 assert delta_e(a, b, vision) > 25, (a, b, vision)
+
+
+@pytest.mark.parametrize("points", [3, 4, 5, 7])
+def test_percentages_contrast_with_their_segment(points):
+    chart = diverging_bars([ItemCounts("x", [5] * points, 1)],
+                           [str(k) for k in range(1, points + 1)], id_prefix="db", title="t")
+    root = check_common(chart, "db")
+    for seg in segments(root):
+        text_el = seg.find(SVG + "text")
+        assert contrast(text_el.get("fill"), seg.find(SVG + "rect").get("fill")) >= 4.5

@@ -22,7 +22,7 @@ from assess.reports.charts import (
     heat_map,
 )
 from assess.scoring import VERDICTS
-from tests.reports.cvd import VISIONS, delta_e
+from tests.reports.cvd import VISIONS, contrast, delta_e
 from tests.reports.svg_helpers import (
     all_titles,
     assert_no_nan_text,
@@ -224,3 +224,12 @@ def test_any_heat_map_parses_and_holds_no_nan(data):
             assert HIDDEN_TEXT in own_title(g) or "protect" in own_title(g)
         elif fill in VERDICT_FILLS.values():
             assert VERDICT_SYMBOLS[cell.verdict] in visible_text(g)
+
+
+def test_cell_text_contrasts_with_every_fill():
+    root = check_common(draw(), "hm")
+    for cell in cells_of(root):
+        fill = cell.find("{http://www.w3.org/2000/svg}rect").get("fill")
+        if fill.startswith("#"):
+            ink = root.get("fill")  # the value inherits the chart's ink
+            assert contrast(ink, fill) > 7, fill

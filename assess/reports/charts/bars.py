@@ -29,6 +29,9 @@ from ._svg import (
 __all__ = ["ItemCounts", "diverging_bars", "scale_colours"]
 
 NEUTRAL_POINT = "#D0D4D9"
+#: Okabe-Ito vermillion darkened (#D55E00 to #B34F00) so that white percentages on the
+#: lowest scale point reach a 4.5:1 contrast; neither white nor dark text does on #D55E00.
+LOWEST_POINT = "#B34F00"
 DONT_KNOW_FILL = "#FFFFFF"
 DONT_KNOW_TEXT = "don't know"
 
@@ -78,10 +81,10 @@ def _mix(a: str, b: str, t: float) -> str:
 
 
 def scale_colours(points: int) -> list[str]:
-    """Fills of the scale points, lowest first: Okabe-Ito vermillion to orange below the
-    midpoint, grey at it (odd scales), sky blue to blue above."""
+    """Fills of the scale points, lowest first: dark vermillion to orange (Okabe-Ito) below
+    the midpoint, grey at it (odd scales), sky blue to blue above."""
     side = points // 2
-    below = [_mix(OKABE_ITO["vermillion"], OKABE_ITO["orange"], i / (side - 1) if side > 1 else 1)
+    below = [_mix(LOWEST_POINT, OKABE_ITO["orange"], i / (side - 1) if side > 1 else 1)
              for i in range(side)]
     above = [_mix(OKABE_ITO["sky blue"], OKABE_ITO["blue"], i / (side - 1) if side > 1 else 0)
              for i in range(side)]
