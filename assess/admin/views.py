@@ -121,8 +121,10 @@ def rename_organisation(org_id: int) -> ResponseReturnValue:
 def export_organisation(org_id: int) -> ResponseReturnValue:
     org = accounts.organisation(org_id)
     data = organisation_export.export_organisation(org.id)
-    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
-                     download_name=organisation_export.export_file_name(org), max_age=0)
+    response = send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                         download_name=organisation_export.export_file_name(org))
+    response.headers["Cache-Control"] = "no-store"  # personal data: no copy in any cache
+    return response
 
 
 @bp.post("/organisations/<id:org_id>/delete")

@@ -119,6 +119,7 @@ def test_the_export_is_a_zip_described_by_its_manifest(demo_csrf: Flask) -> None
     response, archive = export(demo_csrf, demo_id(demo_csrf))
     assert response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["format"] == "assess-organisation-export"
     assert manifest["format_version"] == 1
