@@ -77,8 +77,8 @@ def check_common(chart: Chart, id_prefix: str) -> ET.Element:
     first, second = list(root)[:2]
     assert (local(first), first.get("id")) == ("title", title_id)
     assert (local(second), second.get("id")) == ("desc", desc_id)
-    assert first.text == chart.title
-    assert second.text == chart.description
+    assert (first.text or "") == chart.title
+    assert (second.text or "") == chart.description
     view = [float(v) for v in root.get("viewBox").split()]
     assert view[:2] == [0, 0]
     assert view[2] > 0

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assess.scoring.levels import mean_hundredths
+
 __all__ = [
     "ABOVE_FILL",
     "BELOW_FILL",
@@ -176,6 +178,18 @@ def fmt(value: float | None, decimals: int = 2) -> str:
     return "0" + s[2:] if s.startswith("-0") and float(s) == 0 else s
 
 
+def short(value: float) -> str:
+    """A scale value or tick: ``3``, ``2.5``, ``1e+09``."""
+    if value.is_integer() and abs(value) < 1e6:
+        return fmt(value, 0)
+    return f"{value:.3g}"
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """``1 team``, ``2 teams``."""
+    return f"{count} {singular if count == 1 else many or singular + 's'}"
+
+
 def num(value: float) -> str:
     """A coordinate: finite, at most 2 decimals, no trailing zeros."""
     if not math.isfinite(value):
@@ -186,6 +200,39 @@ def num(value: float) -> str:
 
 def clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
+
+
+def check_scale(scale_min: float, scale_max: float) -> tuple[float, float]:
+    """A finite, increasing scale with a finite span (``ValueError`` otherwise)."""
+    lo, hi = finite(scale_min), finite(scale_max)
+    if lo is None or hi is None or not lo < hi or not math.isfinite(hi - lo):
+        raise ValueError(f"need finite scale_min < scale_max, got {scale_min!r}, {scale_max!r}")
+    return lo, hi
+
+
+def ticks(low: float, high: float) -> list[float]:
+    """Grid values within [low, high]: whole numbers on a short scale (1..5), else about
+    five round steps (1, 2 or 5 times a power of ten)."""
+    span = high - low
+    if span <= 10:
+        step = 1.0
+    else:
+        raw = span / 5
+        power = 10.0 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step)
+    return [k * step for k in range(first, first + int(span / step) + 2)
+            if low <= k * step <= high]
+
+
+def hundredths_at_least(value: float, cut: float) -> bool:
+    """``value >= cut`` on both rounded half-up to whole hundredths, as the scoring engine
+    cuts levels, quadrants and verdicts (2.995 counts as 3.00)."""
+    # far outside any scale: no rounding question, and no overflow in x * 100
+    if abs(value) > 1e12 or abs(cut) > 1e12:
+        return value >= cut
+    both = mean_hundredths([value, cut])
+    return bool(both[0] >= both[1])
 
 
 def svg_document(

@@ -21,6 +21,7 @@ from ._svg import (
     label,
     legend,
     num,
+    plural,
     svg_document,
     text,
     truncate,
@@ -227,13 +228,13 @@ def diverging_bars(
     height = y_end + 12 + leg_h + 4
     desc = " ".join(filter(None, [
         clean(description),
-        f"Diverging bars of {len(items)} items on a {m}-point scale ("
+        f"Diverging bars of {plural(len(items), 'item')} on a {m}-point scale ("
         + ", ".join(scale) + "): lower answers left of the centre line, higher answers "
         "right; percentages of the answers on the scale. Don't know is shown apart, as a "
         "share of all answers.",
     ]))
     svg = svg_document(id_prefix=p, kind="diverging-bars", width=_W, height=height, title=title,
                        description=desc, body=body, defs=hatch_pattern(p))
-    header = (item_header, *scale, DONT_KNOW_TEXT, "answers on the scale")
+    header = (clean(item_header), *scale, DONT_KNOW_TEXT, "answers on the scale")
     return Chart(svg=svg, title=clean(title), description=desc, header=header,
                  rows=tuple(table))

@@ -26,6 +26,7 @@ from ._svg import (
     label,
     legend,
     num,
+    plural,
     svg_document,
     swatch,
     text,
@@ -162,6 +163,7 @@ def heat_map(
         On a bad `id_prefix` or when `cells` does not have ``len(rows) x len(columns)``.
     """
     p = check_id_prefix(id_prefix)
+    value_label, interval_label = clean(value_label), clean(interval_label)
     n_rows, n_cols = len(rows), len(columns)
     if len(cells) != n_rows or any(len(r) != n_cols for r in cells):
         raise ValueError(f"cells must have {n_rows} rows of {n_cols} cells")
@@ -258,7 +260,7 @@ def heat_map(
     body.extend(leg)
     height = y_end + 14 + leg_h + 6
 
-    summary = (f"{n_rows} rows by {n_cols} columns of {value_label} values. "
+    summary = (f"{plural(n_rows, 'row')} by {plural(n_cols, 'column')} of {value_label} values. "
                f"{counts['above']} clearly above the baseline ({VERDICT_SYMBOLS['clearly above']}, "
                f"blue), {counts['below']} clearly below ({VERDICT_SYMBOLS['clearly below']}, "
                f"orange), {counts['hidden']} hidden with not enough responses, "
@@ -268,4 +270,4 @@ def heat_map(
     svg = svg_document(id_prefix=p, kind="heat-map", width=width, height=height, title=title,
                        description=desc, body=body, defs=hatch_pattern(p))
     return Chart(svg=svg, title=clean(title), description=desc,
-                 header=(row_header, *col_text), rows=tuple(table))
+                 header=(clean(row_header), *col_text), rows=tuple(table))

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
-from assess.scoring.levels import mean_hundredths
 from assess.scoring.results import READINESS_VERDICTS
 
 from ._svg import (
@@ -21,8 +18,10 @@ from ._svg import (
     finite,
     fit,
     fmt,
+    hundredths_at_least,
     label,
     num,
+    plural,
     svg_document,
     text,
     truncate,
@@ -90,7 +89,7 @@ def matrix_cell(readiness: str | None, maturity: float | None,
     if readiness is None or m is None:
         return None
     row = "not yet" if readiness == NOT_YET else "ready"
-    high = bool(mean_hundredths(np.array([m]))[0] >= round(maturity_cut * 100))
+    high = hundredths_at_least(m, maturity_cut)
     return MATRIX_CELLS[(row, "high" if high else "low")]
 
 
@@ -190,7 +189,8 @@ def readiness_matrix(
     desc = " ".join(filter(None, [
         clean(description),
         f"Readiness (ready or conditionally ready, or not yet) against {mat} (below "
-        f"{fmt(cut, 2)}, or {fmt(cut, 2)} or more) for {len(placements)} teams: {counts}.",
+        f"{fmt(cut, 2)}, or {fmt(cut, 2)} or more) for {plural(len(placements), 'team')}: "
+        f"{counts}.",
         f"{len(unplaced)} not placed: {HIDDEN_TEXT}." if unplaced else "",
     ]))
     svg = svg_document(id_prefix=p, kind="readiness-matrix", width=_W, height=height,

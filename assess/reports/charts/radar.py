@@ -14,6 +14,7 @@ from ._svg import (
     OKABE_ITO,
     Chart,
     check_id_prefix,
+    check_scale,
     clamp,
     clean,
     finite,
@@ -21,8 +22,11 @@ from ._svg import (
     fmt,
     legend,
     num,
+    plural,
+    short,
     svg_document,
     text,
+    ticks,
     wrap,
 )
 
@@ -121,10 +125,9 @@ def radar(
         On a bad `id_prefix` or a scale with ``scale_max <= scale_min``.
     """
     p = check_id_prefix(id_prefix)
-    lo_s, hi_s = finite(scale_min), finite(scale_max)
-    if lo_s is None or hi_s is None or hi_s <= lo_s:
-        raise ValueError(f"need finite scale_min < scale_max, got {scale_min!r}, {scale_max!r}")
+    lo_s, hi_s = check_scale(scale_min, scale_max)
     k = len(axes)
+    interval_label = clean(interval_label)
     team = clean(team_label)
     base = clean(baseline_label)
 
@@ -146,7 +149,7 @@ def radar(
 
     body: list[str] = []
     # rings at each whole scale point, and the spokes
-    ring_values = [v for v in range(math.ceil(lo_s), math.floor(hi_s) + 1) if v > lo_s]
+    ring_values = [v for v in ticks(lo_s, hi_s) if v > lo_s]
     if k >= 3:
         for v in ring_values:
             ring = pts([point(i, v) for i in range(k)])
@@ -160,7 +163,7 @@ def radar(
     for v in ring_values:
         x, y = _CX + 4, _CY - _R * (v - lo_s) / (hi_s - lo_s) + 4
         body.append(f'<text x="{num(x)}" y="{num(y)}" class="chart-tick" font-size="10" '
-                    f'fill="{MUTED}">{fmt(float(v), 0)}</text>')
+                    f'fill="{MUTED}">{short(v)}</text>')
     for i in range(k):
         x, y = point(i, hi_s)
         body.append(f'<line class="chart-axis" x1="{num(_CX)}" y1="{num(_CY)}" x2="{num(x)}" '
@@ -274,7 +277,7 @@ def radar(
 
     desc_parts = [clean(description)] if description else []
     desc_parts.append(
-        f"Radar chart of {k} dimensions on a {fmt(lo_s, 0)} to {fmt(hi_s, 0)} scale: "
+        f"Radar chart of {plural(k, 'dimension')} on a {short(lo_s)} to {short(hi_s)} scale: "
         f"{team} means with their {interval_label}, against the {base} median and "
         "interquartile range of team means.")
     if missing:

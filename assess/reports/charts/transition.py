@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
-from assess.scoring.levels import mean_hundredths
 from assess.scoring.results import QUADRANTS
 
 from ._svg import (
@@ -21,8 +18,10 @@ from ._svg import (
     finite,
     fit,
     fmt,
+    hundredths_at_least,
     label,
     num,
+    plural,
     svg_document,
     text,
     truncate,
@@ -70,7 +69,7 @@ def quadrant_of(pmo: float, apo: float) -> str:
     """The quadrant of two indices, each cut at 50 after rounding to hundredths, as the
     scoring engine cuts them: PMO >= 50 and APO < 50 "traditional", both "hybrid", APO only
     "agile-enabled", neither "under-governed"."""
-    pmo_hi, apo_hi = (bool(h >= 5000) for h in mean_hundredths(np.array([pmo, apo])))
+    pmo_hi, apo_hi = hundredths_at_least(pmo, 50.0), hundredths_at_least(apo, 50.0)
     if pmo_hi:
         return HYBRID if apo_hi else TRADITIONAL
     return AGILE_ENABLED if apo_hi else UNDER_GOVERNED
@@ -167,13 +166,13 @@ def transition_map(
     missing = len(points) - placed
     desc = " ".join(filter(None, [
         clean(description),
-        f"Transition map of {len(points)} points: {xl} across, {yl} up, both 0 to 100, cut "
-        f"at 50 into {AGILE_ENABLED} (top left), {HYBRID} (top right), {UNDER_GOVERNED} "
+        f"Transition map of {plural(len(points), 'point')}: {xl} across, {yl} up, both 0 to "
+        f"100, cut at 50 into {AGILE_ENABLED} (top left), {HYBRID} (top right), {UNDER_GOVERNED} "
         f"(bottom left) and {TRADITIONAL} (bottom right).",
         f"{missing} not drawn: {HIDDEN_TEXT}." if missing else "",
     ]))
     svg = svg_document(id_prefix=p, kind="transition-map", width=_W, height=height, title=title,
                        description=desc, body=body)
     return Chart(svg=svg, title=clean(title), description=desc,
-                 header=(label_header, xl, yl, "quadrant"), rows=tuple(table))
+                 header=(clean(label_header), xl, yl, "quadrant"), rows=tuple(table))
 

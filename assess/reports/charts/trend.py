@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from ._svg import (
     OKABE_ITO,
     Chart,
     check_id_prefix,
+    check_scale,
     clamp,
     clean,
     finite,
@@ -21,8 +21,11 @@ from ._svg import (
     label,
     legend,
     num,
+    plural,
+    short,
     svg_document,
     text,
+    ticks,
     truncate,
 )
 
@@ -94,10 +97,9 @@ def trend(
         On a bad `id_prefix` or a scale with ``scale_max <= scale_min``.
     """
     p = check_id_prefix(id_prefix)
-    lo_s, hi_s = finite(scale_min), finite(scale_max)
-    if lo_s is None or hi_s is None or hi_s <= lo_s:
-        raise ValueError(f"need finite scale_min < scale_max, got {scale_min!r}, {scale_max!r}")
+    lo_s, hi_s = check_scale(scale_min, scale_max)
     k = len(waves)
+    interval_label = clean(interval_label)
     plot_w = _W - _LEFT - _RIGHT
     step = plot_w / k if k else plot_w
     bottom = _TOP + _PLOT_H
@@ -106,12 +108,13 @@ def trend(
         return bottom - _PLOT_H * (clamp(v, lo_s, hi_s) - lo_s) / (hi_s - lo_s)
 
     body: list[str] = []
-    for v in range(math.ceil(lo_s), math.floor(hi_s) + 1):
+    for v in ticks(lo_s, hi_s):
         y = y_of(v)
         body.append(f'<line class="chart-grid" x1="{num(_LEFT)}" y1="{num(y)}" '
                     f'x2="{num(_W - _RIGHT)}" y2="{num(y)}" stroke="{LINE}"/>')
         body.append(f'<text x="{num(_LEFT - 6)}" y="{num(y + 4)}" class="chart-tick" '
-                    f'text-anchor="end" font-size="10" fill="{MUTED}">{v}</text>')
+                    f'text-anchor="end" font-size="10" fill="{MUTED}">'
+                    f"{short(v)}</text>")
 
     table: list[tuple[str, ...]] = []
     line_pts: list[list[tuple[float, float]]] = [[]]
@@ -197,8 +200,8 @@ def trend(
     height = bottom + 30 + leg_h + 4
     desc = " ".join(filter(None, [
         clean(description),
-        f"{clean(series_label).capitalize()} per wave over {k} waves on a {fmt(lo_s, 0)} to "
-        f"{fmt(hi_s, 0)} scale, with {interval_label} as error bars; "
+        f"{clean(series_label).capitalize()} per wave over {plural(k, 'wave')} on a "
+        f"{short(lo_s)} to {short(hi_s)} scale, with {interval_label} as error bars; "
         f"{n_clear} with a {CLEAR_CHANGE_TEXT} from the wave before.",
         (f"{HIDDEN_TEXT.capitalize()} in: " + "; ".join(missing) + ".") if missing else "",
     ]))
