@@ -587,3 +587,29 @@ def test_baseline_import_needs_questionnaire_and_name(cli: FlaskCliRunner, tmp_p
                     "--name", "X", "--organisation", "Nobody Ltd")
     assert result.exit_code == 1
     assert "no organisation named 'Nobody Ltd'" in result.output
+
+
+def test_score_text_gives_readiness_verdicts_and_no_levels(cli: FlaskCliRunner):
+    text_out = invoke(cli, "score", READINESS).output
+    data = strict_json(invoke(cli, "score", READINESS, "--json").output)
+    section = text_out.split("Readiness (ready at 3.60, blocked below 2.60):\n", 1)[1]
+    lines = section.splitlines()
+    verdicts = {r["team"]: r for r in data["readiness"]["teams"]}
+    verdicts["organisation"] = data["readiness"]["organisation"]
+    assert [line.split(": ", 1)[0] for line in lines] == [f"- {t}" for t in verdicts]
+    for line in lines:
+        team, said = line[2:].split(": ", 1)
+        verdict = verdicts[team]["verdict"]
+        assert said.startswith(verdict or "not enough responses")
+        if verdict == "not yet":
+            assert said == f"not yet, blocked by {verdicts[team]['blocking_factor']}"
+    assert verdicts[SMALL_TEAM]["verdict"] is None
+    for level in ("Ad hoc", "Emerging", "Defined", "Measured", "Adaptive"):
+        assert level not in text_out
+
+
+def test_score_text_shows_the_organisation_the_baseline_and_the_change(cli: FlaskCliRunner):
+    text_out = invoke(cli, "score", WAVE2).output
+    assert f"Compared with the baseline '{DEMO_BASELINE}'." in text_out
+    assert "\norganisation:\n" in text_out
+    assert "since the previous wave" in text_out
