@@ -157,3 +157,13 @@ def test_a_full_cell_lists_eight_lines_and_keeps_every_name_on_hover():
 def test_bad_readiness_is_refused():
     with pytest.raises(ValueError, match="readiness"):
         ReadinessPlacement("a", "almost")
+
+
+def test_clear_change_marks_of_close_waves_wrap_onto_two_lines():
+    waves = [WavePoint(f"W{k}", 3.0 + 0.3 * k, 2.8 + 0.3 * k, 3.2 + 0.3 * k, 0.3, k > 0)
+             for k in range(8)]
+    root = check_common(trend(waves, id_prefix="tr", title="t", scale_max=7), "tr")
+    marks = find_all(root, "g", "chart-clear-change")
+    assert len(marks) == 7
+    spans = [visible_text(s) for s in marks[0].iter(SVG + "tspan")]
+    assert spans == ["\u25b2 clear", "change"]

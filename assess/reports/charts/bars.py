@@ -146,7 +146,7 @@ def diverging_bars(
         half_mid = counts[side] if mid_index is not None else 0
         return _pct(2 * sum(counts[:side]) + half_mid, 2 * sum(counts))
 
-    shares = [left_share(it.counts) for it in items if not it.hidden and sum(it.counts)]
+    shares = [left_share(it.counts) for it in items if not it.hidden and any(it.counts)]
     extent = max([max(s, 100.0 - s) for s in shares] + [25.0])
     extent = min(100.0, 25.0 * math.ceil(extent / 25.0 - 1e-9))
     unit = (_BAR_W / 2) / extent

@@ -107,6 +107,14 @@ def trend(
     def y_of(v: float) -> float:
         return bottom - _PLOT_H * (clamp(v, lo_s, hi_s) - lo_s) / (hi_s - lo_s)
 
+    def mark_text(x: float, arrow: str) -> str:
+        """ "clear change" above the plot: one line, or two where waves stand close."""
+        if step >= 100:
+            return f'<tspan x="{num(x)}" y="{num(_TOP - 10)}">{arrow}{CLEAR_CHANGE_TEXT}</tspan>'
+        first, second = CLEAR_CHANGE_TEXT.split(" ", 1)
+        return (f'<tspan x="{num(x)}" y="{num(_TOP - 20)}">{arrow}{first}</tspan>'
+                f'<tspan x="{num(x)}" y="{num(_TOP - 8)}">{second}</tspan>')
+
     body: list[str] = []
     for v in ticks(lo_s, hi_s):
         y = y_of(v)
@@ -175,9 +183,8 @@ def trend(
             marks.append(f'<g class="chart-clear-change"><title>{text(tip)}</title>'
                          f'<circle cx="{num(x)}" cy="{num(y)}" r="9" fill="none" '
                          f'stroke="{MARK_STROKE}" stroke-width="2"/>'
-                         f'<text x="{num(x)}" y="{num(_TOP - 10)}" text-anchor="middle" '
-                         f'font-size="10.5" fill="{MARK_STROKE}" font-weight="bold">'
-                         f"{arrow}{CLEAR_CHANGE_TEXT}</text></g>")
+                         f'<text text-anchor="middle" font-size="10.5" fill="{MARK_STROKE}" '
+                         f'font-weight="bold">{mark_text(x, arrow)}</text></g>')
     lines = []
     for run in line_pts:
         if len(run) >= 2:
