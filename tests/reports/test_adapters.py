@@ -114,8 +114,10 @@ def test_transition_points_use_the_engines_indices_and_quadrants():
     assert fjord.pmo is None
     assert fjord.apo is None
     chart = transition_map(by_team, id_prefix="tm", title="t", label_header="team")
-    check_common(chart, "tm")
-    assert "Fjord: not enough responses" in " ".join(drawn_texts(check_common(chart, "tm")))
+    drawn = drawn_texts(check_common(chart, "tm"))
+    assert "Fjord" in drawn
+    assert "not enough responses" in drawn
+    assert chart.rows[teams.row("Fjord")][1:] == ("not enough responses",) * 2 + ("",)
 
 
 def test_trend_points_across_waves():

@@ -73,8 +73,12 @@ def test_the_engines_quadrant_is_used_when_given():
 def test_missing_points_are_listed_not_drawn():
     chart = transition_map(POINTS, id_prefix="tm", title="t")
     root = check_common(chart, "tm")
-    keys = [visible_text(t) for t in find_all(root, "text", "chart-key")]
-    assert keys[4] == "5  Strategic planning: not enough responses"
+    keys = [[visible_text(t) for t in find_all(g, "text")] for g in find_all(root, "g",
+                                                                             "chart-key")]
+    assert keys[4] == ["5", "Strategic planning", "not enough responses"]
+    assert keys[0] == ["1", "Standards", "62 / 41 \u00b7 traditional"]
+    assert own_title(find_all(root, "g", "chart-key")[4]) == (
+        "5. Strategic planning: not enough responses")
     assert chart.rows[4] == ("Strategic planning", "not enough responses", "55", "")
     assert "1 not drawn: not enough responses." in chart.description
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._svg import (
+    CHAR_EM,
     HIDDEN_TEXT,
     INK,
     LINE,
@@ -175,6 +176,9 @@ def diverging_bars(
             body.append(f'<rect x="{num(_X0)}" y="{num(by)}" width="{num(_W - 2 * _X0)}" '
                         f'height="{num(_BAR_H)}" fill="url(#{p}-hatch)" stroke="{LINE}">'
                         f"<title>{text(name)}: {HIDDEN_TEXT}</title></rect>")
+            plate = len(HIDDEN_TEXT) * 12 * CHAR_EM + 16  # keeps the words clear of the hatching
+            body.append(f'<rect x="{num(centre - plate / 2)}" y="{num(by + 3)}" '
+                        f'width="{num(plate)}" height="{num(_BAR_H - 6)}" fill="#FFFFFF"/>')
             body.append(label(centre, by + 15, HIDDEN_TEXT, "chart-missing", anchor="middle",
                               extra=f' fill="{INK}"'))
             table.append((name, *([HIDDEN_TEXT] * m), HIDDEN_TEXT, ""))
@@ -200,8 +204,10 @@ def diverging_bars(
         if answered == 0:
             body.append(label(centre, by + 15, "no answers on the scale", "chart-missing",
                               anchor="middle", size=10.5))
-        body.append(f'<line x1="{num(centre)}" y1="{num(by - 3)}" x2="{num(centre)}" '
-                    f'y2="{num(by + _BAR_H + 3)}" class="chart-centre" stroke="{INK}"/>')
+        # the centre as ticks above and below the bar, clear of the percentages
+        for y1, y2 in ((by - 5, by), (by + _BAR_H, by + _BAR_H + 5)):
+            body.append(f'<line x1="{num(centre)}" y1="{num(y1)}" x2="{num(centre)}" '
+                        f'y2="{num(y2)}" class="chart-centre" stroke="{INK}" stroke-width="1.5"/>')
         dk_share = _pct(it.dont_know, everything)
         dk_tip = f"{name}: {DONT_KNOW_TEXT}, {it.dont_know} of {everything} ({dk_share:.0f}%)"
         body.append(f'<g class="chart-segment chart-dont-know"><title>{text(dk_tip)}</title>'

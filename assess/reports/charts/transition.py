@@ -135,18 +135,26 @@ def transition_map(
     table: list[tuple[str, ...]] = []
     key: list[str] = []
     key_y = bottom + 56
+    lh = clean(label_header)
+    key_head = f"{lh}: {xl} / {yl} \u00b7 quadrant"
+    key.append(label(_LEFT, key_y, truncate(key_head, fit(_W - _LEFT - 8, 10)), "chart-note",
+                     size=10, full=key_head, extra=f' fill="{MUTED}"'))
+    values_w = 172.0
+    name_room = fit(_W - 8 - values_w - _LEFT - 24, 11)
     placed = 0
     for n, pt in enumerate(points, start=1):
         name = clean(pt.label)
         x_v, y_v = finite(pt.pmo), finite(pt.apo)
         if x_v is None or y_v is None:
             sentence = f"{name}: {HIDDEN_TEXT}"
+            values = HIDDEN_TEXT
             table.append((name, fmt(x_v, 0) if x_v is not None else HIDDEN_TEXT,
                           fmt(y_v, 0) if y_v is not None else HIDDEN_TEXT, ""))
         else:
             quad = pt.quadrant or quadrant_of(x_v, y_v)
             sentence = f"{name}: {xl} {fmt(x_v, 0)}, {yl} {fmt(y_v, 0)}, {quad}"
             table.append((name, fmt(x_v, 0), fmt(y_v, 0), quad))
+            values = truncate(f"{fmt(x_v, 0)} / {fmt(y_v, 0)} \u00b7 {quad}", fit(values_w, 11))
             cx = _LEFT + _SIZE * clamp(x_v, 0, 100) / 100
             cy = bottom - _SIZE * clamp(y_v, 0, 100) / 100
             placed += 1
@@ -156,13 +164,18 @@ def transition_map(
                 f'fill-opacity="0.85" stroke="#FFFFFF"/>'
                 f'<text x="{num(cx)}" y="{num(cy + 3.5)}" text-anchor="middle" font-size="10" '
                 f'class="chart-point-label" fill="#FFFFFF">{n}</text></g>')
-        y = key_y + (n - 1) * _KEY_LINE
-        key.append(label(_LEFT, y, truncate(f"{n}  {sentence}", fit(_W - _LEFT - 8, 11)),
-                         "chart-key", size=11, full=f"{n}. {sentence}"))
+        y = key_y + n * _KEY_LINE
+        key.append(f'<g class="chart-key"><title>{n}. {text(sentence)}</title>'
+                   f'<text x="{num(_LEFT)}" y="{num(y)}" font-size="11">{n}</text>'
+                   f'<text x="{num(_LEFT + 24)}" y="{num(y)}" font-size="11">'
+                   f"{text(truncate(name, name_room))}</text>"
+                   f'<text x="{num(_W - 8)}" y="{num(y)}" font-size="11" text-anchor="end">'
+                   f"{text(values)}</text></g>")
     if not points:
-        key.append(label(_LEFT, key_y, "No points to show", "chart-missing", size=11))
+        key.append(label(_LEFT, key_y + _KEY_LINE, "No points to show", "chart-missing",
+                         size=11))
     body.extend(key)
-    height = key_y + max(1, len(points)) * _KEY_LINE
+    height = key_y + (max(1, len(points)) + 0.5) * _KEY_LINE
     missing = len(points) - placed
     desc = " ".join(filter(None, [
         clean(description),
