@@ -13,6 +13,8 @@ from assess.reports.charts import (
     heat_map_cells,
     radar,
     radar_axes,
+    readiness_matrix,
+    readiness_placements,
     transition_map,
     transition_points,
     transition_points_by_group,
@@ -24,6 +26,7 @@ from assess.scoring import (
     BaselineDimension,
     DimensionSpec,
     InstrumentSpec,
+    ReadinessVerdicts,
     ScoringWarning,
     score_campaign,
 )
@@ -140,3 +143,23 @@ def test_trend_points_across_waves():
                            "standards")
     assert missing[1].mean is None
     check_common(trend(pts, id_prefix="tr", title="t"), "tr")
+
+
+def test_readiness_placements_join_verdicts_with_mean_levels():
+    maturity = campaign().teams
+    labels = ("Atlas", "Borealis", "Fjord", "Nowhere")
+    verdicts = ReadinessVerdicts(
+        labels, ("leadership",), np.array(["ready", "not yet", "ready", None], dtype=object),
+        np.array([None, "leadership", None, None], dtype=object),
+        np.zeros((4, 1), dtype=bool), np.zeros((4, 1), dtype=bool))
+    placed = readiness_placements(verdicts, maturity)
+    assert [p.label for p in placed] == list(labels)
+    assert [p.readiness for p in placed] == ["ready", "not yet", "ready", None]
+    atlas = maturity.row("Atlas")
+    assert placed[0].maturity == pytest.approx(float(np.mean(maturity.level_band[atlas])))
+    assert placed[2].maturity is None  # hidden in the maturity wave
+    assert placed[3].maturity is None  # not in it
+    chart = readiness_matrix(placed, id_prefix="mx", title="t")
+    check_common(chart, "mx")
+    assert chart.rows[2][3] == "not placed: not enough responses"
+    assert [p.maturity for p in readiness_placements(verdicts, None)] == [None] * 4

@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from assess.scoring.baseline import Baseline
-from assess.scoring.results import GroupScores
+from assess.scoring.results import GroupScores, ReadinessVerdicts
 
 from ._svg import finite, fmt
 from .heat_map import HeatCell
+from .matrix import ReadinessPlacement
 from .radar import RadarAxis
 from .transition import TransitionPoint
 from .trend import WavePoint
@@ -26,6 +27,7 @@ __all__ = [
     "HEAT_MAP_VALUES",
     "heat_map_cells",
     "radar_axes",
+    "readiness_placements",
     "transition_points",
     "transition_points_by_group",
     "trend_points",
@@ -141,6 +143,26 @@ def _point(scores: GroupScores, g: int, j: int, label: str) -> TransitionPoint:
     pmo, apo = finite(scores.pmo_index[g, j]), finite(scores.apo_index[g, j])
     quad = scores.quadrant[g, j] if pmo is not None and apo is not None else None
     return TransitionPoint(label, pmo, apo, quad)
+
+
+def readiness_placements(verdicts: ReadinessVerdicts,
+                         maturity: GroupScores | None) -> list[ReadinessPlacement]:
+    """One placement per group of `verdicts` (a readiness wave's ``teams``): its verdict,
+    and as maturity the mean band level over every dimension of the same group in
+    `maturity` (a maturity wave's ``teams``, matched by label). A group missing from
+    `maturity`, or with a dimension without a level (hidden, or no answers), has no
+    maturity and is not placed: a mean over some dimensions would not compare with the
+    others'."""
+    out = []
+    for i, label in enumerate(verdicts.labels):
+        level = None
+        if maturity is not None and label in maturity.labels:
+            row = maturity.level_band[maturity.row(label)]
+            visible = ~maturity.suppressed[maturity.row(label)]
+            if row.size and bool(np.all(np.isfinite(row) & visible)):
+                level = float(np.mean(row))
+        out.append(ReadinessPlacement(str(label), verdicts.verdict[i], level))
+    return out
 
 
 def trend_points(waves: Sequence[tuple[str, GroupScores]], label: Any,
