@@ -3,6 +3,8 @@ administrators or not, never leaving the server without an enabled administrator
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 
@@ -128,3 +130,45 @@ def test_hostile_display_names_are_refused_or_escaped(csrf_app: Flask, admin: Br
     page = admin.get("/admin/").get_data(as_text=True)
     assert "<b>Bold</b>" not in page
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in page
+
+
+@pytest.mark.postgres
+def test_account_rules_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    """The same rules through the services on PostgreSQL (row locks, conditional updates)."""
+    from flask_migrate import upgrade
+
+    from assess import create_app
+    from assess.errors import Conflict, NotFound
+    from assess.services import accounts
+    from tests.conftest import close_database, make_config
+
+    config = make_config(tmp_path / "instance", tmp_path / "unused.sqlite3")
+    config["SQLALCHEMY_DATABASE_URI"] = postgres_url
+    app = create_app(config)
+    try:
+        with app.app_context():
+            upgrade()
+            first = accounts.create_coach("admin@example.org", None, PASSWORD,
+                                          role=accounts.ADMIN)
+            org = accounts.create_organisation("Acme")
+            user, token = accounts.invite_coach("new@example.org", [org.id], invited_by=first)
+            assert [o.name for o in user.organisations] == ["Acme"]
+            with pytest.raises(Conflict):
+                accounts.set_role(first.id, accounts.COACH)
+            with pytest.raises(Conflict):
+                accounts.set_enabled(first.id, False)
+            rows = {r.email: r for r in accounts.coach_rows()}
+            assert rows["new@example.org"].open_link_expires_at is not None
+            accepted = accounts.accept_invitation(token, "a brand new password")
+            assert accepted.email == "new@example.org"
+            with pytest.raises(NotFound):
+                accounts.accept_invitation(token, "another new password")
+            accounts.set_role(accepted.id, accounts.ADMIN)
+            accounts.set_role(first.id, accounts.COACH)
+            assert accounts.remove_membership(accepted.id, org.id) is True
+            assert accounts.add_membership(accepted.id, org.id) is True
+            assert accounts.add_membership(accepted.id, org.id) is False
+            renamed = accounts.rename_organisation(org.id, "Acme Europe")
+            assert renamed.name == "Acme Europe"
+    finally:
+        close_database(app)
