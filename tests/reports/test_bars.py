@@ -116,3 +116,5 @@ def test_percentages_contrast_with_their_segment(points):
     for seg in segments(root):
         text_el = seg.find(SVG + "text")
         assert contrast(text_el.get("fill"), seg.find(SVG + "rect").get("fill")) >= 4.5
+        # charts.css colours all text dark unless it is marked as sitting on a dark fill
+        assert ("chart-on-dark" in text_el.get("class")) == (text_el.get("fill") == "#FFFFFF")

@@ -180,6 +180,7 @@ def test_stylesheet_styles_the_classes_the_charts_use():
     for cls in ("chart", "chart-fill-above", "chart-fill-below", "chart-fill-none",
                 "chart-divided", "chart-missing", "chart-radar-team", "chart-radar-team-band",
                 "chart-radar-baseline", "chart-point", "chart-trend-line", "chart-clear-change",
-                "chart-segment", "chart-scroll", "chart-heat-map"):
+                "chart-segment", "chart-scroll", "chart-heat-map", "chart-on-dark",
+                "chart-point-label"):
         assert f".{cls}" in css, cls
     assert "style=" not in css

@@ -196,8 +196,10 @@ def diverging_bars(
                         f'<rect x="{num(x)}" y="{num(by)}" width="{num(w)}" '
                         f'height="{num(_BAR_H)}" fill="{colours[s]}" stroke="#FFFFFF"/>')
             if w >= 30:
+                ink = _ink_on(colours[s])
+                cls = "chart-on-dark" if ink != INK else "chart-on-light"
                 body.append(f'<text x="{num(x + w / 2)}" y="{num(by + 15)}" font-size="10.5" '
-                            f'text-anchor="middle" fill="{_ink_on(colours[s])}">'
+                            f'text-anchor="middle" class="{cls}" fill="{ink}">'
                             f"{share:.0f}%</text>")
             body.append("</g>")
             x += w
