@@ -163,3 +163,19 @@ def test_readiness_placements_join_verdicts_with_mean_levels():
     check_common(chart, "mx")
     assert chart.rows[2][3] == "not placed: not enough responses"
     assert [p.maturity for p in readiness_placements(verdicts, None)] == [None] * 4
+
+
+def test_heat_map_cells_difference_from_the_baseline_mean():
+    teams = campaign().teams
+    atlas = teams.row("Atlas")
+    cells = heat_map_cells(teams, "difference", baseline=BASELINE)
+    diff = teams.mean[atlas, 0] - 3.0
+    assert cells[atlas][0].value == pytest.approx(diff)
+    assert cells[atlas][0].text == ("+" if diff > 0 else "") + f"{diff:.2f}"
+    assert cells[teams.row("Fjord")][0].hidden
+    chart = heat_map(teams.labels, TITLES, cells, id_prefix="hm", title="t",
+                     value_label="difference from the baseline")
+    check_common(chart, "hm")
+    assert chart.rows[atlas][1].startswith(f"difference from the baseline {cells[atlas][0].text}")
+    with pytest.raises(ValueError, match="needs the baseline"):
+        heat_map_cells(teams, "difference")

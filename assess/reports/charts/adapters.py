@@ -33,9 +33,10 @@ __all__ = [
     "trend_points",
 ]
 
-#: What a heat map cell can show: the mean, the maturity level (by bands), or the effect
-#: size d against the baseline (the standardised difference from the baseline).
-HEAT_MAP_VALUES: tuple[str, ...] = ("mean", "level", "d")
+#: What a heat map cell can show: the mean, the maturity level (by bands), the difference
+#: of the mean from the baseline's mean (points on the scale), or the effect size d (that
+#: difference over the baseline's SD).
+HEAT_MAP_VALUES: tuple[str, ...] = ("mean", "level", "difference", "d")
 
 
 def _flag(value: Any) -> bool:
@@ -48,16 +49,21 @@ def heat_map_cells(
     *,
     level_labels: Sequence[str] = (),
     interval_label: str = "95% CI",
+    baseline: Baseline | None = None,
 ) -> list[list[HeatCell]]:
     """One :class:`HeatCell` per group and dimension of `scores`.
 
     `value` is "mean" (with its interval), "level" (the band level, with its label from
-    `level_labels` where given, the mean and interval in the hover text) or "d" (the effect
-    size against the baseline, the mean and interval in the hover text). The verdict is the
-    result's own (``GroupScores.verdict``).
+    `level_labels` where given), "difference" (mean minus the `baseline` mean, signed, in
+    points; only where the result has a comparison, i.e. a finite d) or "d" (the effect size
+    against the baseline). Except for "mean", the mean and its interval go into the hover
+    text. The verdict is the result's own (``GroupScores.verdict``).
     """
     if value not in HEAT_MAP_VALUES:
         raise ValueError(f"value must be one of {HEAT_MAP_VALUES}, got {value!r}")
+    if value == "difference" and baseline is None:
+        raise ValueError("value='difference' needs the baseline")
+    refs = [baseline.get(dim) if baseline is not None else None for dim in scores.dimensions]
     out: list[list[HeatCell]] = []
     for g in range(len(scores.labels)):
         row: list[HeatCell] = []
@@ -87,6 +93,13 @@ def heat_map_cells(
                              else str(i))
                 row.append(HeatCell(level, shown, None, None, verdict, divided, n=n,
                                     detail=mean_text))
+            elif value == "difference":
+                ref = refs[j]
+                diff = (mean - ref.mean if mean is not None and ref is not None
+                        and finite(scores.d[g, j]) is not None else None)
+                shown = None if diff is None else ("+" if diff > 0 else "") + fmt(diff)
+                row.append(HeatCell(diff, shown or "no comparison", None, None, verdict,
+                                    divided, n=n, detail=mean_text))
             else:
                 d = finite(scores.d[g, j])
                 row.append(HeatCell(d, None if d is not None else "no comparison", None, None,
