@@ -14,7 +14,7 @@ WORKERS ?= 2
 RUN_PACKAGES := libharfbuzz-subset0
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium chromium-driver postgresql
 
-.PHONY: run test check wheel lint system-run system-test system-npm clean help
+.PHONY: run test check wheel lint typecheck system-run system-test system-npm clean help
 
 help:
 	@echo "make run   - set up and serve Assess with demo data at http://$(HOST):$(PORT)"
@@ -59,6 +59,13 @@ run: system-run $(VENV)/.installed-run
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
+# mypy over the whole package, then strictly over the pure layers (numbers and files only).
+STRICT_PACKAGES := assess/scoring assess/definitions assess/reports
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+	$(BIN)/mypy --strict --follow-imports=silent $(STRICT_PACKAGES)
+
 # axe-core, the accessibility checker the browser tests inject into pages.
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
@@ -70,7 +77,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 system-npm:
 	$(call ensure_packages,npm)
 
-test: system-test $(VENV)/.installed-test $(AXE) lint
+test: system-test $(VENV)/.installed-test $(AXE) lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The edit-test loop: ruff, then the tests that need no browser, server, PostgreSQL or long
@@ -80,6 +87,7 @@ CHECK_MARKERS := not slow and not browser and not postgres
 check: $(VENV)/.installed-test
 	$(call ensure_packages,$(RUN_PACKAGES) poppler-utils)
 	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory typecheck
 	$(BIN)/python -m pytest -n auto -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
 # A wheel with the code and the shipped content (questionnaires, templates, reports) in it.

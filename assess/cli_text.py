@@ -83,7 +83,7 @@ def _readiness_lines(result: CampaignResult) -> list[str]:
                 text = f"not yet, blocked by {verdicts.blocking_factor[i]}"
             elif verdict == "conditionally ready":
                 text = ("conditionally ready, below the ready mark: "
-                        + ", ".join(verdicts.factors_below_ready(i)))
+                        + ", ".join(verdicts.factors_below_ready(i) or ()))
             else:
                 text = str(verdict)
             lines.append(f"- {shown(str(label))}: {text}")
