@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 
 from .content import questionnaires_dir
+from .security import ARGON2_SETTINGS
 
 DEFAULTS: dict[str, object] = {
     # 2 MiB is far above any questionnaire page or upload Assess accepts; larger bodies get 413.
@@ -42,6 +43,7 @@ DEFAULTS: dict[str, object] = {
     "QUESTIONNAIRE_DIR": str(questionnaires_dir()),
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
+    **ARGON2_SETTINGS,
 }
 
 # Settings read from ASSESS_<NAME>; values are strings, converted by the type of the default.
@@ -51,6 +53,7 @@ _INT_SETTINGS = {
     "WTF_CSRF_TIME_LIMIT",
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_SECONDS",
+    *ARGON2_SETTINGS,
 }
 _BOOL_SETTINGS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
 _STR_SETTINGS = {"SECRET_KEY", "BASE_URL", "QUESTIONNAIRE_DIR", "PREFERRED_URL_SCHEME"}

@@ -5,13 +5,37 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
+import argon2
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_app_context, request
 
-# Argon2id with the library's defaults (RFC 9106 "low memory" profile): memory-hard.
-_hasher = PasswordHasher()
+#: Argon2id cost settings and their defaults: the library's, RFC 9106's "low memory" profile
+#: (3 passes over 64 MiB, 4 lanes). Configurable (ARGON2_TIME_COST, ARGON2_MEMORY_KIB,
+#: ARGON2_PARALLELISM) for stronger machines; the test suite lowers them to stay fast.
+ARGON2_SETTINGS: dict[str, int] = {
+    "ARGON2_TIME_COST": argon2.DEFAULT_TIME_COST,
+    "ARGON2_MEMORY_KIB": argon2.DEFAULT_MEMORY_COST,
+    "ARGON2_PARALLELISM": argon2.DEFAULT_PARALLELISM,
+}
+
+
+@lru_cache(maxsize=8)
+def _hasher_for(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+
+
+def _hasher() -> PasswordHasher:
+    """The hasher of the running application's settings (the defaults outside one).
+
+    Verifying reads the cost from the stored hash itself, so hashes made under other
+    settings keep working.
+    """
+    source = current_app.config if has_app_context() else ARGON2_SETTINGS
+    return _hasher_for(*(int(source.get(key, default))
+                         for key, default in ARGON2_SETTINGS.items()))
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -31,14 +55,28 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    """Argon2id hash of a password, at the configured cost."""
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (False for a malformed hash too)."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def timing_equaliser_hash() -> str:
+    """A hash at the configured cost that no password matches in practice: checking a
+    password against it takes as long as a real check (for addresses without an account)."""
+    hasher = _hasher()
+    return _equaliser_for(hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+
+
+@lru_cache(maxsize=8)
+def _equaliser_for(time_cost: int, memory_kib: int, parallelism: int) -> str:
+    return _hasher_for(time_cost, memory_kib, parallelism).hash(secrets.token_urlsafe(32))
 
 
 def check_password_rules(password: str) -> str | None:

@@ -36,6 +36,11 @@ def make_config(instance: Path, database: Path, **extra: object) -> dict[str, ob
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
         "QUESTIONNAIRE_DIR": str(QUESTIONNAIRES),
         "BASE_URL": "http://localhost",
+        # Argon2 at its lowest cost: the production cost (tests/test_security_costs.py) is
+        # slow on purpose, and the suite hashes and checks passwords hundreds of times.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 8,
+        "ARGON2_PARALLELISM": 1,
     }
     config.update(extra)
     return config

@@ -28,6 +28,7 @@ from ..security import (
     hash_password,
     keyed_digest,
     keyed_tag,
+    timing_equaliser_hash,
     verify_password,
 )
 from ..text import has_control_characters, shown
@@ -36,10 +37,6 @@ from . import ratelimit
 COACH = "coach"
 ADMIN = "admin"
 ROLES = (COACH, ADMIN)
-
-# Verifying against a real hash for unknown emails keeps response times alike, so the form
-# does not reveal which emails have accounts.
-_DUMMY_HASH = hash_password("assess-timing-equaliser")
 
 GENERIC_FAILURE = "Email or password is not right."
 LOCKED_MESSAGE = "Too many failed attempts. Please wait a few minutes and try again."
@@ -88,7 +85,7 @@ def validate_email(email: str) -> str:
     """The normalised address of a new account; InvalidInput when it is not one."""
     email = normalise_email(email)
     if len(email) > 254 or not _EMAIL.fullmatch(email):
-        raise InvalidInput(f"'{email[:80]}' is not an email address.")
+        raise InvalidInput(f"'{shown(email)}' is not an email address.")
     return email
 
 
@@ -194,7 +191,9 @@ def authenticate(email: str, password: str, *,
     if not ratelimit.take(key, int(cfg["LOGIN_MAX_FAILURES"]), window):
         return LoginOutcome(None, LOCKED_MESSAGE, locked=True)
     if user is None:
-        verify_password(_DUMMY_HASH, password)  # the same time as a real check
+        # Verifying against a real hash for unknown emails keeps response times alike, so the
+        # form does not reveal which emails have accounts.
+        verify_password(timing_equaliser_hash(), password)
         return LoginOutcome(None, GENERIC_FAILURE)
     # The password is checked for a disabled account too: answering it without the hash would
     # be faster, which tells disabled accounts apart.
