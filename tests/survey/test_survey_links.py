@@ -258,7 +258,7 @@ def test_the_response_row_holds_only_what_the_model_promises(identified_responde
     assert set(row) == {
         "id", "uid", "campaign_id", "team_id", "questionnaire_version_id", "role", "status",
         "browser_key_hash", "resume_code_hash", "submit_key", "page", "values", "answered",
-        "started_on", "updated_on", "completed_on"}
+        "started_on", "updated_on", "completed_on", "in_results"}
     # The secrets kept by the browser are stored only as keyed hashes.
     state = identified_respondent.session_state()
     assert state["proof"] not in repr(row)
