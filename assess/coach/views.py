@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import Conflict
-from ..models import Campaign, Organisation, Team
+from ..models import Campaign, CampaignStatus, Organisation, Team
 from ..services import links, setup, workspace
 from . import bp
 from .forms import AddTeamsForm, CampaignForm, ConfirmForm, LinkActionForm, TeamForm
@@ -70,7 +70,7 @@ def _parent_choices(org: Organisation, team: Team | None) -> list[SelectChoice]:
 
 
 def _team_form(org: Organisation, team: Team | None) -> TeamForm:
-    form = TeamForm(obj=None)
+    form = TeamForm()
     form.parent.choices = _parent_choices(org, team)
     if team is not None and request.method == "GET":
         form.name.data = team.name
@@ -186,7 +186,7 @@ def campaign(campaign_id: int) -> ResponseReturnValue:
 @login_required
 def edit_campaign(campaign_id: int) -> ResponseReturnValue:
     target = workspace.campaign_for(current_user, campaign_id)
-    if target.status == "closed":
+    if target.status == CampaignStatus.CLOSED:
         raise Conflict("A closed campaign cannot be changed.")
     org = target.organisation
     form = _campaign_form(org, target)
@@ -254,7 +254,7 @@ def close_campaign(campaign_id: int) -> ResponseReturnValue:
         else:
             flash(f"Campaign {view.name} is closed.", "info")
         return redirect(_campaign_url(view.id))
-    if view.status != "open":
+    if view.status != CampaignStatus.OPEN:
         raise Conflict("Only an open campaign can be closed.")
     return render_template("coach/confirm_close.html", c=view, form=form)
 
