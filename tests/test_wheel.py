@@ -222,7 +222,9 @@ def test_the_installed_wheel_serves_sign_in_survey_and_static_files(
     base_url, demo = served
     status, body = _get(base_url + "/login") or (0, "")
     assert status == 200
-    assert "Sign in" in body and 'name="email"' in body and 'name="password"' in body
+    assert "Sign in" in body
+    assert 'name="email"' in body
+    assert 'name="password"' in body
 
     campaigns = demo["campaigns"]
     assert isinstance(campaigns, list)

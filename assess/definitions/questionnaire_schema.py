@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from .checks import (
@@ -517,7 +518,7 @@ def _level_cuts(
         if any(v is None for v in values):
             return None
         cuts = tuple(float(v) for v in values if v is not None)
-        if any(b <= a for a, b in zip(cuts, cuts[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(cuts)):
             chk.report(node, "level_cuts", f"cut points must increase, got {_list(cuts)}")
             return None
     if score_range is not None:

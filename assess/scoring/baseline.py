@@ -358,7 +358,7 @@ class Baseline:
 
 
 #: A plain decimal number in ASCII: ``3``, ``-2.5``, ``.5``, ``4e0``. Python's ``float`` also takes
-#: other scripts' digits (``"٣"``, ``"３"``), ``"1_0"`` and ``"nan"``/``"inf"``; an imported score
+#: other scripts' digits (``"٣"``, ``"３"``), ``"1_0"`` and ``"nan"``/``"inf"``; an imported score  # noqa: RUF003
 #: should be what a person reading the file sees.
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 

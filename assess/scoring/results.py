@@ -283,7 +283,7 @@ def _json_scalar(value: Any, integer: bool = False) -> Any:
     v = float(value)
     if not math.isfinite(v):
         return None
-    return int(round(v)) if integer else v
+    return round(v) if integer else v
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def test_the_overview_lists_organisations_and_coaches(world: World, admin: Brows
     assert PASSWORD not in page
 
 
-def _page(response) -> bytes:  # noqa: ANN001
+def _page(response) -> bytes:
     """The page without its CSRF token, which is signed with the time (a new value each
     second): two 404 pages must be the same but for that."""
     return re.sub(rb'name="csrf_token" value="[^"]*"', b'name="csrf_token"',

@@ -27,5 +27,5 @@ def world(csrf_app: Flask) -> World:
 
 
 @pytest.fixture
-def admin(csrf_app: Flask, world: World) -> Browser:  # noqa: ARG001  (world: the accounts)
+def admin(csrf_app: Flask, world: World) -> Browser:
     return Browser(csrf_app).sign_in(ADMIN_EMAIL)

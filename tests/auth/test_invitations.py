@@ -139,7 +139,7 @@ def test_a_bad_password_is_refused_and_the_link_still_works(
         csrf_app: Flask, admin: Browser, password: str, confirm: str | None,
         message: str) -> None:
     path = invite(admin)
-    browser, response = set_password(csrf_app, path, password, confirm)
+    _browser, response = set_password(csrf_app, path, password, confirm)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     _, again = set_password(csrf_app, path)
@@ -275,7 +275,7 @@ def _statements(app: Flask, path: str) -> tuple[int, bytes, int]:
         engine = db.engine
     seen: list[str] = []
 
-    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+    def count(_conn, _cursor, statement, *_args) -> None:
         seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)

@@ -37,11 +37,10 @@ def minimal() -> Questionnaire:
 
 
 def load_broken(path: Path, minimal: Questionnaire) -> tuple[Problem, ...]:
+    load = ((lambda: load_playbook(path, minimal)) if path.name.startswith("playbook_")
+            else (lambda: load_questionnaire(path)))
     with pytest.raises(DefinitionError) as caught:
-        if path.name.startswith("playbook_"):
-            load_playbook(path, minimal)
-        else:
-            load_questionnaire(path)
+        load()
     return caught.value.problems
 
 

@@ -44,7 +44,8 @@ def test_to_json_and_back() -> None:
 def test_equality_ignores_order_and_texts_are_hashable() -> None:
     one = Text({"en": "Board", "de": "Tafel"})
     two = Text([("de", "Tafel"), ("en", "Board")])
-    assert one == two and hash(one) == hash(two)
+    assert one == two
+    assert hash(one) == hash(two)
     assert one != Text({"en": "Board", "de": "Brett"})
     assert Text("Board", "en") != Text("Board", "de")
 

@@ -52,11 +52,12 @@ def test_minimal_playbook(playbook: Playbook) -> None:
     assert first.id == "portfolio.visible-flow"
     assert (first.dimension, first.from_level, first.to_level) == ("portfolio", 1, 2)
     assert first.title == Text("Make the portfolio flow visible")
-    assert [str(step) for step in first.steps][0] == "List all running work"
+    assert next(str(step) for step in first.steps) == "List all running work"
     assert (first.horizon, first.effort, first.prerequisites) == (30, 2, ())
     assert str(first.owner_role) == "APO lead"
     assert [str(m) for m in first.success_measures] == ["All running work is on the board"]
-    assert second.owner_role is None and second.success_measures == ()
+    assert second.owner_role is None
+    assert second.success_measures == ()
     assert second.prerequisites == ("portfolio.visible-flow",)
     (rule,) = playbook.rules
     assert isinstance(rule, PlaybookRule)
@@ -144,7 +145,8 @@ def test_long_prerequisite_chain_has_no_recursion_limit() -> None:
     with pytest.raises(DefinitionError) as caught:
         parse_playbook(f"questionnaire: q\nversion: 1\nactions:\n{looped}", "p.yaml")
     (problem,) = caught.value.problems
-    assert problem.line == 4 and problem.path == "actions[0].prerequisites"
+    assert problem.line == 4
+    assert problem.path == "actions[0].prerequisites"
     assert problem.message.startswith(
         "prerequisites form a cycle (each action needs the next): portfolio.a0 -> "
         f"portfolio.a{count - 1} -> portfolio.a{count - 2}"

@@ -101,26 +101,36 @@ def test_item_fields(minimal: Questionnaire) -> None:
         False,
         1.0,
     )
-    assert board.scored and board.anchors == () and board.max_length is None
+    assert board.scored
+    assert board.anchors == ()
+    assert board.max_length is None
     assert board.line == 19
     reporting = minimal.item("portfolio.reporting")
-    assert reporting.reverse is True and reporting.orientation == "neutral"
+    assert reporting.reverse is True
+    assert reporting.orientation == "neutral"
     assert minimal.item("delivery.increments").weight == 2.0
     rubric = minimal.item("portfolio.rubric")
-    assert rubric.type == "rubric" and not rubric.scored and rubric.scale is None
-    assert len(rubric.anchors) == 5 and str(rubric.anchors[0]).startswith("Work is started")
+    assert rubric.type == "rubric"
+    assert not rubric.scored
+    assert rubric.scale is None
+    assert len(rubric.anchors) == 5
+    assert str(rubric.anchors[0]).startswith("Work is started")
     comment = minimal.item("portfolio.comment")
-    assert comment.type == "text" and comment.max_length == 2000 and not comment.scored
+    assert comment.type == "text"
+    assert comment.max_length == 2000
+    assert not comment.scored
 
 
 def test_dimension_views(minimal: Questionnaire) -> None:
     portfolio = minimal.dimension("portfolio")
     assert [i.id for i in portfolio.scored_items] == ["portfolio.board", "portfolio.reporting"]
-    assert portfolio.rubric_item is not None and portfolio.rubric_item.id == "portfolio.rubric"
+    assert portfolio.rubric_item is not None
+    assert portfolio.rubric_item.id == "portfolio.rubric"
     assert [i.id for i in portfolio.text_items] == ["portfolio.comment"]
     assert str(portfolio.pmo_focus).startswith("Select and control")
     delivery = minimal.dimension("delivery")
-    assert delivery.rubric_item is None and delivery.text_items == ()
+    assert delivery.rubric_item is None
+    assert delivery.text_items == ()
     assert minimal.dimension_of("delivery.increments") is delivery
 
 
@@ -141,14 +151,16 @@ def test_objects_are_frozen(minimal: Questionnaire) -> None:
         minimal.items[0].weight = 5.0
     with pytest.raises(TypeError):
         minimal.scales["other"] = minimal.scales["agree5"]
-    assert isinstance(minimal.dimensions, tuple) and isinstance(minimal.items, tuple)
+    assert isinstance(minimal.dimensions, tuple)
+    assert isinstance(minimal.items, tuple)
     assert hash(minimal) == hash(load_questionnaire(MINIMAL))
 
 
 def test_translations_and_custom_settings(readiness: Questionnaire) -> None:
     assert readiness.kind == "readiness"
     assert readiness.title.get("de") == "Veränderungsbereitschaft"
-    assert readiness.description is not None and readiness.description.get("fr") == (
+    assert readiness.description is not None
+    assert readiness.description.get("fr") == (
         "Are we ready to change?"
     )
     assert readiness.estimated_minutes == 5
@@ -225,7 +237,8 @@ def test_source_is_not_part_of_identity(minimal: Questionnaire) -> None:
     text = MINIMAL.read_bytes()
     elsewhere = parse_questionnaire(text, "copy.yaml")
     assert elsewhere.source == "copy.yaml"
-    assert elsewhere == minimal and elsewhere.content_hash == minimal.content_hash
+    assert elsewhere == minimal
+    assert elsewhere.content_hash == minimal.content_hash
     assert parse_questionnaire(text.decode("utf-8")) == minimal
 
 
@@ -268,4 +281,5 @@ def test_direct_construction_is_possible() -> None:
         dimensions=(),
     )
     assert questionnaire.scales["s"] is scale
-    assert item.scored and scale.points == 3
+    assert item.scored
+    assert scale.points == 3

@@ -134,15 +134,18 @@ def test_hidden_cells_show_their_n_and_flags_and_nothing_else():
     values, dk, teams, spec = _small_team_campaign()
     result = _score(values, dk, teams, spec)
     t = result.teams
-    assert t.suppressed[0].all() and t.complementary[1].all()
+    assert t.suppressed[0].all()
+    assert t.complementary[1].all()
     data = _json(result)
     assert_hidden_cells_show_only_n_and_flags(data)
     small = [r for r in data["teams"] if r["team"] == "a-small"]
     assert [r["n"] for r in small] == [3, 3]
     for rec in small:
-        assert rec["n_complete"] is None and rec["n_rubric"] is None
+        assert rec["n_complete"] is None
+        assert rec["n_rubric"] is None
         assert rec["no_spread"] is None
-        assert rec["n_respondents"] is None and rec["n_excluded"] is None
+        assert rec["n_respondents"] is None
+        assert rec["n_excluded"] is None
         assert rec["n_straightliners"] is None
     visible = [r for r in data["teams"] if r["team"] == "c"]
     assert all(isinstance(r["n_complete"], int) and isinstance(r["n_rubric"], int)
@@ -163,7 +166,8 @@ def test_a_lone_team_without_scores_but_with_dont_knows_is_protected():
     result = _score(values, dk, teams, spec)
     t, o = result.teams, result.organisation
     z = t.row("z")
-    assert t.n[z, 0] == 0 and t.suppressed[z, 0]
+    assert t.n[z, 0] == 0
+    assert t.suppressed[z, 0]
     visible_rates = np.isfinite(t.dont_know_rate[:, 0]).sum()
     # the organisation's rate minus the visible teams' would be z's alone
     assert np.isnan(o.dont_know_rate[0, 0]) or visible_rates < 2

@@ -52,7 +52,8 @@ def test_usability_reasons():
     assert "at least 30 are needed" in b.unusable_reason("a")
     assert "no data for dimension 'zzz'" in b.unusable_reason("zzz")
     big = Baseline.from_scores(*_scores(n_teams=10), ["a", "b"], name="big", min_team_n=3)
-    assert big.is_usable() and big.unusable_reason("a") is None
+    assert big.is_usable()
+    assert big.unusable_reason("a") is None
     assert "teams" in big.unusable_reason("a", min_teams=50)
 
 
@@ -76,7 +77,8 @@ def test_merge_covers_dimensions_of_any_input():
     b1 = Baseline("x", "organisation", (BaselineDimension("a", 10, 3.0, 1.0, np.array([3.0])),))
     b2 = Baseline("y", "organisation", (BaselineDimension("b", 4, 2.0, 0.5, np.array([])),))
     m = Baseline.merge([b1, b2], name="p")
-    assert m.dimension_ids == ("a", "b") and m.get("b").n == 4
+    assert m.dimension_ids == ("a", "b")
+    assert m.get("b").n == 4
 
 
 def test_to_dict_round_trip_is_json_safe():
@@ -84,7 +86,8 @@ def test_to_dict_round_trip_is_json_safe():
     data = json.loads(json.dumps(b.to_dict(), allow_nan=False))
     assert data["dimensions"][0]["sd"] is None
     back = Baseline.from_dict(data)
-    assert back.get("a").n == 1 and math.isnan(back.get("a").sd)
+    assert back.get("a").n == 1
+    assert math.isnan(back.get("a").sd)
     assert_array_equal(back.get("a").team_means, [3.0])
 
 

@@ -214,11 +214,14 @@ def test_small_team_hidden_and_complementary_suppression():
     t = r.teams
     assert_array_equal(t.suppressed[:, 0], [True, True, False, False])
     assert_array_equal(t.complementary[:, 0], [False, True, False, False])
-    assert np.isnan(t.mean[:2, 0]).all() and np.isnan(t.level_band[:2, 0]).all()
+    assert np.isnan(t.mean[:2, 0]).all()
+    assert np.isnan(t.level_band[:2, 0]).all()
     assert t.n[0, 0] == 3  # the count is shown, the statistics are not
     for rec in r.to_records():
         if rec["team"] in ("t0", "t1"):
-            assert rec["mean"] is None and rec["pomp"] is None and rec["suppressed"]
+            assert rec["mean"] is None
+            assert rec["pomp"] is None
+            assert rec["suppressed"]
     # the organisation minus the visible teams no longer isolates one team
     org_sum = r.organisation.mean[0, 0] * r.organisation.n[0, 0]
     rest = org_sum - np.nansum(t.mean[:, 0] * t.n[:, 0])
@@ -230,9 +233,13 @@ def test_spread_threshold_hides_sd_and_agreement_only():
     values, teams, spec0 = _campaign([5, 9])
     spec = InstrumentSpec(spec0.dimensions, min_n=5, min_n_spread=8)
     t = score_campaign(values, None, teams, spec).teams
-    assert np.isfinite(t.mean[0, 0]) and np.isnan(t.sd[0, 0]) and np.isnan(t.rwg_j[0, 0])
-    assert np.isnan(t.ci_low[0, 0]) and t.divided_views[0, 0] is None
-    assert np.isfinite(t.sd[1, 0]) and np.isfinite(t.rwg_j[1, 0])
+    assert np.isfinite(t.mean[0, 0])
+    assert np.isnan(t.sd[0, 0])
+    assert np.isnan(t.rwg_j[0, 0])
+    assert np.isnan(t.ci_low[0, 0])
+    assert t.divided_views[0, 0] is None
+    assert np.isfinite(t.sd[1, 0])
+    assert np.isfinite(t.rwg_j[1, 0])
 
 
 def test_constant_answers_give_no_spread_not_a_p_value():
@@ -242,10 +249,14 @@ def test_constant_answers_give_no_spread_not_a_p_value():
     with pytest.warns(DegenerateDataWarning, match="no spread"):
         r = score_campaign(values, None, teams, spec, baseline=_big_baseline(["d"]))
     t = r.teams
-    assert t.sd[0, 0] == 0.0 and t.no_spread[0, 0]
-    assert np.isnan(t.ci_low[0, 0]) and np.isnan(t.ci_high[0, 0])
-    assert np.isnan(t.p[0, 0]) and t.verdict[0, 0] is None
-    assert t.rwg_j[0, 0] == 1.0 and t.ad_m[0, 0] == 0.0
+    assert t.sd[0, 0] == 0.0
+    assert t.no_spread[0, 0]
+    assert np.isnan(t.ci_low[0, 0])
+    assert np.isnan(t.ci_high[0, 0])
+    assert np.isnan(t.p[0, 0])
+    assert t.verdict[0, 0] is None
+    assert t.rwg_j[0, 0] == 1.0
+    assert t.ad_m[0, 0] == 0.0
     assert np.isfinite(t.d[0, 0])
 
 
@@ -256,7 +267,8 @@ def test_one_respondent_and_empty_team_give_nan_with_warning():
         r = score_campaign(values, None, np.array(["A", "B"]), spec, team_labels=["A", "B", "C"])
     assert r.teams.labels == ("A", "B", "C")
     assert_array_equal(r.teams.n[:, 0], [1, 1, 0])
-    assert np.isnan(r.teams.mean).all() and np.isnan(r.teams.sd).all()
+    assert np.isnan(r.teams.mean).all()
+    assert np.isnan(r.teams.sd).all()
     json.dumps(r.to_dict(), allow_nan=False)
 
 
@@ -266,7 +278,8 @@ def test_all_dont_know_gives_nan_and_full_rate():
     spec = InstrumentSpec((DimensionSpec("d", (0, 1)),))
     with pytest.warns(SmallSampleWarning):
         r = score_campaign(values, dk, np.array(["A"] * 6), spec)
-    assert r.teams.n[0, 0] == 0 and np.isnan(r.teams.mean[0, 0])
+    assert r.teams.n[0, 0] == 0
+    assert np.isnan(r.teams.mean[0, 0])
     assert r.n_excluded == 0
 
 
@@ -280,7 +293,7 @@ def test_to_dict_is_json_without_nan(toy):
 
 
 def test_result_arrays_are_read_only(toy):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         toy.teams.mean[0, 0] = 1.0
 
 
@@ -299,7 +312,8 @@ def test_small_baseline_refused_with_a_reason():
     small = Baseline("tiny", "import", (BaselineDimension("d", 12, 3.0, 1.0, np.array([3.0])),))
     r = score_campaign(values, None, teams, spec, baseline=small)
     assert "12 respondents" in r.baseline_notes[0]
-    assert np.isnan(r.teams.percentile).all() and np.isnan(r.teams.d).all()
+    assert np.isnan(r.teams.percentile).all()
+    assert np.isnan(r.teams.d).all()
     assert all(v is None for v in r.teams.verdict.ravel())
 
 
@@ -360,11 +374,12 @@ def test_previous_wave_matches_by_label_and_dimension():
     values, teams, spec = _campaign([8, 8], seed=3)
     first = score_campaign(values, None, teams, spec)
     renamed = np.where(teams == "t0", "t9", teams)
-    spec2 = InstrumentSpec(spec.dimensions + (DimensionSpec("new", (0, 1)),))
+    spec2 = InstrumentSpec((*spec.dimensions, DimensionSpec("new", (0, 1))))
     r = score_campaign(values, None, renamed, spec2, previous=first)
     assert r.teams.labels == ("t1", "t9")
     assert_allclose(r.teams.change[0, 0], 0.0, atol=1e-12)
-    assert np.isnan(r.teams.change[1, 0]) and np.isnan(r.teams.change[:, 1]).all()
+    assert np.isnan(r.teams.change[1, 0])
+    assert np.isnan(r.teams.change[:, 1]).all()
     assert r.previous_dimensions == ("d",)
 
 
@@ -372,7 +387,8 @@ def test_roles_breakdown_is_suppressed_too():
     values, teams, spec = _campaign([10, 10])
     roles = np.array(["member"] * 17 + ["lead"] * 3)
     r = score_campaign(values, None, teams, spec, roles=roles)
-    assert r.roles is not None and r.roles.labels == ("lead", "member")
+    assert r.roles is not None
+    assert r.roles.labels == ("lead", "member")
     # lead (3) hidden, member hidden complementarily (organisation minus member = lead)
     assert r.roles.suppressed[:, 0].all()
     assert r.to_dict()["roles"][0]["role"] == "lead"

@@ -101,7 +101,8 @@ def test_welch_from_moments_broadcasts_and_matches_raw_tests():
         baseline.std(ddof=1),
         baseline.size,
     )
-    assert isinstance(r, WelchResult) and r.p.shape == (6,)
+    assert isinstance(r, WelchResult)
+    assert r.p.shape == (6,)
     for i, team in enumerate(teams):
         raw = welch_test(team, baseline)
         assert_allclose(
@@ -120,7 +121,8 @@ def test_welch_from_moments_scalars_give_floats_and_nan_stays_missing():
     r = welch_from_moments(3.0, 1.0, 10, 3.5, 1.0, 12)
     assert isinstance(r.p, float)
     missing = welch_from_moments([3.0, NAN], 1.0, 10, 3.5, 1.0, 12)
-    assert np.isfinite(missing.p[0]) and np.isnan(missing.p[1])
+    assert np.isfinite(missing.p[0])
+    assert np.isnan(missing.p[1])
 
 
 def test_constant_samples_have_no_p_value():
@@ -139,7 +141,8 @@ def test_welch_small_samples_warn():
     assert np.isnan(r.t)
     with pytest.warns(SmallSampleWarning):
         r = welch_from_moments([3.0, 3.0], 1.0, [1, 10], 3.5, 1.0, 12)
-    assert np.isnan(r.p[0]) and np.isfinite(r.p[1])
+    assert np.isnan(r.p[0])
+    assert np.isfinite(r.p[1])
 
 
 @pytest.mark.parametrize(
@@ -191,7 +194,8 @@ def test_mann_whitney_with_ties_by_hand():
 
 def test_mann_whitney_p_is_capped_at_one():
     r = mann_whitney([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
-    assert r.p == 1.0 and r.cliffs_delta == 0.0
+    assert r.p == 1.0
+    assert r.cliffs_delta == 0.0
 
 
 @settings(max_examples=100, deadline=None)
@@ -213,7 +217,9 @@ def test_mann_whitney_equals_scipy_asymptotic_and_cliffs_delta_by_counting(a, b)
 def test_mann_whitney_degenerate_data():
     with pytest.warns(DegenerateDataWarning, match="no spread"):
         r = mann_whitney([4.0, 4.0], [4.0, 4.0, 4.0])
-    assert np.isnan(r.p) and r.u == 3.0 and r.cliffs_delta == 0.0
+    assert np.isnan(r.p)
+    assert r.u == 3.0
+    assert r.cliffs_delta == 0.0
     with pytest.warns(SmallSampleWarning):
         r = mann_whitney([NAN], [1.0, 2.0])
     assert np.isnan([r.u, r.p, r.cliffs_delta]).all()
@@ -251,7 +257,8 @@ def test_holm_by_hand():
 def test_adjust_pvalues_ignores_nan_and_keeps_shape():
     grid = np.array([[0.01, NAN], [0.02, 0.04]])
     adjusted = adjust_pvalues(grid)
-    assert adjusted.shape == (2, 2) and np.isnan(adjusted[0, 1])
+    assert adjusted.shape == (2, 2)
+    assert np.isnan(adjusted[0, 1])
     # m = 3, not 4: BH of (0.01, 0.02, 0.04) is (0.03, 0.03, 0.04)
     assert_allclose(adjusted[~np.isnan(adjusted)], [0.03, 0.03, 0.04])
     assert_allclose(adjust_pvalues([0.01, NAN, 0.02], method="holm"), [0.02, NAN, 0.02])
@@ -264,7 +271,8 @@ def test_adjust_pvalues_ignores_nan_and_keeps_shape():
 def test_adjusted_pvalues_are_monotone_and_not_smaller(p, method):
     p = np.array(p)
     adjusted = adjust_pvalues(p, method=method)
-    assert (adjusted >= p - 1e-15).all() and (adjusted <= 1).all()
+    assert (adjusted >= p - 1e-15).all()
+    assert (adjusted <= 1).all()
     order = np.argsort(p)
     assert (np.diff(adjusted[order]) >= -1e-15).all()
 

@@ -19,9 +19,11 @@ def test_defaults_and_derived_properties():
     assert (spec.min_n, spec.min_n_spread, spec.min_n_comments) == (5, 5, 10)
     assert (spec.rubric_quorum, spec.min_answered, spec.min_items, spec.mid) == (0.7, 0.5, 2, 0.25)
     assert (spec.alpha, spec.min_effect) == (0.05, 0.2)
-    assert spec.n_levels == 5 and spec.scale_points == 5
+    assert spec.n_levels == 5
+    assert spec.scale_points == 5
     assert spec.dimension_ids == ("a", "b")
-    assert spec.likert_columns == (0, 1, 2, 3, 4, 5) and spec.rubric_columns == (6,)
+    assert spec.likert_columns == (0, 1, 2, 3, 4, 5)
+    assert spec.rubric_columns == (6,)
     assert spec.dimensions[1].weights == (1.0, 1.0, 1.0)
     assert spec.dimensions[0].orientation == ("neutral",) * 3
 
@@ -78,7 +80,7 @@ def test_bad_dimension_names_the_field(kwargs, match):
 
 def test_columns_out_of_range_and_overlap():
     spec = InstrumentSpec(_dims())
-    with pytest.raises(ValueError, match="values has 6 columns .* column 6"):
+    with pytest.raises(ValueError, match=r"values has 6 columns .* column 6"):
         spec.check_columns(6)
     spec.check_columns(7)
     clash = InstrumentSpec((DimensionSpec("a", (0, 1), rubric_column=2),

@@ -36,7 +36,8 @@ def test_float_means_on_cut_points_land_in_the_shown_band():
 
 def test_nan_has_no_level_and_shape_is_kept():
     out = level_from_mean(np.array([[math.nan, 3.0], [4.5, 1.0]]))
-    assert out.shape == (2, 2) and math.isnan(out[0, 0])
+    assert out.shape == (2, 2)
+    assert math.isnan(out[0, 0])
     assert_array_equal(out[1], [5, 1])
 
 
@@ -75,7 +76,7 @@ def test_rubric_quorum(answers, level):
 
 def test_rubric_without_answers_is_nan_and_bad_answers_raise():
     assert math.isnan(rubric_level([math.nan]))
-    with pytest.raises(ValueError, match="whole level numbers 1..5"):
+    with pytest.raises(ValueError, match=r"whole level numbers 1\.\.5"):
         rubric_level([6])
     with pytest.raises(ValueError, match="quorum"):
         rubric_levels_from_counts(np.array([1, 2]), quorum=0)
@@ -84,4 +85,6 @@ def test_rubric_without_answers_is_nan_and_bad_answers_raise():
 def test_rubric_counts_vectorised():
     counts = np.array([[[0, 3, 7, 0, 0], [0, 0, 0, 0, 0]]])
     out = rubric_levels_from_counts(counts, 0.7)
-    assert out.shape == (1, 2) and out[0, 0] == 3 and math.isnan(out[0, 1])
+    assert out.shape == (1, 2)
+    assert out[0, 0] == 3
+    assert math.isnan(out[0, 1])

@@ -30,7 +30,8 @@ FACTORS = ("appropriateness", "leadership", "capability")
 # thresholds
 # ---------------------------------------------------------------------------------------------
 def test_thresholds_keep_their_values_and_hundredths():
-    assert RULES.ready_at == 3.6 and RULES.blocker_below == 2.6
+    assert RULES.ready_at == 3.6
+    assert RULES.blocker_below == 2.6
     assert RULES.hundredths() == (360, 260)
     assert RULES.to_dict() == {"ready_at": 3.6, "blocker_below": 2.6}
     assert ReadinessThresholds(4, 3).hundredths() == (400, 300)
@@ -75,11 +76,14 @@ def test_spec_checks_the_thresholds_against_the_scale():
 # ---------------------------------------------------------------------------------------------
 def test_an_instrument_without_levels():
     spec = InstrumentSpec(_dims(), level_cuts=(), level_labels=(), readiness=RULES)
-    assert not spec.has_levels and spec.n_levels == 0
-    assert spec.level_cuts == () and spec.level_labels == ()
+    assert not spec.has_levels
+    assert spec.n_levels == 0
+    assert spec.level_cuts == ()
+    assert spec.level_labels == ()
     assert spec.level_cuts_hundredths() == ()
     maturity = InstrumentSpec(_dims())
-    assert maturity.has_levels and maturity.n_levels == 5
+    assert maturity.has_levels
+    assert maturity.n_levels == 5
     assert maturity.level_cuts == DEFAULT_LEVEL_CUTS
     assert maturity.level_labels == DEFAULT_LEVEL_LABELS
 
@@ -159,8 +163,10 @@ def test_a_hidden_or_missing_factor_gives_no_verdict():
     v = readiness_verdicts(means, RULES, FACTORS, hidden=hidden)
     assert v.verdict.tolist() == [None, "not yet", None]
     assert v.blocking_factor.tolist() == [None, "appropriateness", None]
-    assert v.blocking_factors(0) is None and v.factors_below_ready(2) is None
-    assert not v.below_ready[[0, 2]].any() and not v.below_blocker[[0, 2]].any()
+    assert v.blocking_factors(0) is None
+    assert v.factors_below_ready(2) is None
+    assert not v.below_ready[[0, 2]].any()
+    assert not v.below_blocker[[0, 2]].any()
     assert v.to_records()[0] == {"team": 0, "verdict": None, "blocking_factor": None,
                                  "blocking_factors": None, "factors_below_ready": None}
 
@@ -228,9 +234,11 @@ def test_a_readiness_campaign_has_verdicts_and_no_levels():
     values[0, 0] = 5  # a little spread in one team
     result = _score(values, teams)
     t = result.teams
-    assert np.isnan(t.level_band).all() and np.isnan(t.level_rubric).all()
+    assert np.isnan(t.level_band).all()
+    assert np.isnan(t.level_rubric).all()
     r = result.readiness
-    assert r is not None and r.thresholds == RULES
+    assert r is not None
+    assert r.thresholds == RULES
     assert r.teams.labels == ("blocked", "ready", "some-doubt")
     assert r.teams.verdict.tolist() == ["not yet", "ready", "conditionally ready"]
     assert r.teams.blocking_factor.tolist() == ["appropriateness", None, None]
@@ -283,7 +291,8 @@ def test_roles_get_verdicts_too():
     values, teams = _answers({"a": (4, 4, 4), "b": (4, 4, 4)}, size=6)
     roles = np.array(["lead", "member"] * 6)
     r = _score(values, teams, roles=roles).readiness
-    assert r is not None and r.roles is not None
+    assert r is not None
+    assert r.roles is not None
     assert r.roles.labels == ("lead", "member")
     assert_array_equal(r.roles.verdict, ["ready", "ready"])
 
@@ -304,6 +313,6 @@ def test_levels_and_readiness_together():
     spec = InstrumentSpec(_dims(), readiness=RULES)
     values, teams = _answers({"a": (4, 4, 4)}, size=6)
     data = _score(values, teams, spec=spec).to_dict()
-    assert list(data) == MATURITY_TOP_KEYS + ["readiness"]
+    assert list(data) == [*MATURITY_TOP_KEYS, "readiness"]
     assert data["teams"][0]["level_band"] == 4
     assert data["readiness"]["teams"][0]["verdict"] == "ready"

@@ -182,7 +182,9 @@ def test_constant_answers_give_nan_and_warning():
     x = np.full((6, 4), 4.0)
     with pytest.warns(DegenerateDataWarning, match="no spread"):
         result = cronbach_alpha(x)
-    assert np.isnan(result.alpha) and np.isnan(result.ci_low) and np.isnan(result.ci_high)
+    assert np.isnan(result.alpha)
+    assert np.isnan(result.ci_low)
+    assert np.isnan(result.ci_high)
     with pytest.warns(DegenerateDataWarning, match="no spread"):
         assert np.isnan(item_rest_correlations(x)).all()
     with pytest.warns(DegenerateDataWarning, match="no spread"):
@@ -195,7 +197,8 @@ def test_one_respondent_gives_nan_and_warning():
     x = np.array([[1.0, 2.0, 3.0]])
     with pytest.warns(SmallSampleWarning):
         result = cronbach_alpha(x)
-    assert np.isnan(result.alpha) and result.n == 1
+    assert np.isnan(result.alpha)
+    assert result.n == 1
     with pytest.warns(SmallSampleWarning):
         assert np.isnan(alpha_if_deleted(x)).all()
     with pytest.warns(SmallSampleWarning):

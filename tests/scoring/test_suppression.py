@@ -43,7 +43,8 @@ def test_empty_child_does_not_count_as_protection():
 
 def test_hidden_parent_needs_nothing_more():
     s = suppress(np.array([[2], [1]]), 5)
-    assert s.parent_hidden[0] and not s.complementary.any()
+    assert s.parent_hidden[0]
+    assert not s.complementary.any()
 
 
 def test_parent_with_members_outside_children_is_hidden_if_unprotectable():
