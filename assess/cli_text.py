@@ -37,12 +37,15 @@ def describe_result(result: CampaignResult) -> str:
 
 def _group_lines(result: CampaignResult, groups: GroupScores) -> list[str]:
     spec = result.spec
+    names = _dimension_names(result)
     lines = []
     for i, label in enumerate(groups.labels):
         lines.append(f"{shown(str(label))}:")
         for j, dim in enumerate(groups.dimensions):
             if groups.suppressed[i, j]:
-                lines.append(f"  {dim}: not enough responses")
+                why = ("hidden to protect a smaller group" if groups.complementary[i, j]
+                       else "not enough responses")
+                lines.append(f"  {names[dim]}: {why}")
                 continue
             interval = (f" [{groups.ci_low[i, j]:.2f}, {groups.ci_high[i, j]:.2f}]"
                         if np.isfinite(groups.ci_low[i, j]) else "")
@@ -54,9 +57,16 @@ def _group_lines(result: CampaignResult, groups: GroupScores) -> list[str]:
                       "no spread" if groups.no_spread[i, j] else "",
                       "divided views" if groups.divided_views[i, j] else "",
                       _change(groups, i, j)]
-            lines.append(f"  {dim}: n={groups.n[i, j]} mean {groups.mean[i, j]:.2f}{interval} "
+            lines.append(f"  {names[dim]}: n={groups.n[i, j]} "
+                         f"mean {groups.mean[i, j]:.2f}{interval} "
                          + " ".join(n for n in notes if n))
     return lines
+
+
+def _dimension_names(result: CampaignResult) -> dict[str, str]:
+    """Each dimension as a reader knows it: its title, with its id in brackets to type."""
+    return {d.id: f"{shown(d.label)} [{d.id}]" if d.label else d.id
+            for d in result.spec.dimensions}
 
 
 def _change(groups: GroupScores, i: int, j: int) -> str:

@@ -95,8 +95,11 @@ def test_score_text_says_not_enough_responses_for_the_small_team(cli: FlaskCliRu
     block = [line for line in itertools.takewhile(lambda s: s.startswith("  "), after)]
     assert block
     assert all(line.endswith(": not enough responses") for line in block)
-    dims = strict_json(invoke(cli, "score", campaign, "--json").output)["dimensions"]
-    assert [line.strip().split(":")[0] for line in block] == dims
+    data = strict_json(invoke(cli, "score", campaign, "--json").output)
+    # Each dimension by its title, with its id in brackets, in report order.
+    named = [line.strip().rsplit(": ", 1)[0] for line in block]
+    assert [name.rsplit(" [", 1)[1].rstrip("]") for name in named] == data["dimensions"]
+    assert all(not name.startswith("[") for name in named)
     assert " 0.00" not in result.output  # hidden is never shown as zero
 
 
@@ -613,3 +616,15 @@ def test_score_text_shows_the_organisation_the_baseline_and_the_change(cli: Flas
     assert f"Compared with the baseline '{DEMO_BASELINE}'." in text_out
     assert "\norganisation:\n" in text_out
     assert "since the previous wave" in text_out
+
+
+def test_score_text_names_every_focus_area_by_its_title(cli: FlaskCliRunner):
+    definition = yaml.safe_load((QUESTIONNAIRES / MATURITY / "questionnaire.yaml").read_text())
+    language = definition.get("language", "en")
+    titles = [d["title"][language] if isinstance(d["title"], dict) else d["title"]
+              for d in definition["dimensions"]]
+    assert len(titles) == 9
+    text_out = invoke(cli, "score", WAVE2).output
+    organisation = text_out.split("\norganisation:\n", 1)[1]
+    for dimension, title in zip(definition["dimensions"], titles, strict=True):
+        assert f"  {title} [{dimension['id']}]: " in organisation
