@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .loading import PathLike, playbook_from_tree, questionnaire_from_tree, read_file, read_tree
@@ -34,6 +35,18 @@ def _files(paths: Iterable[PathLike], problems: list[Problem]) -> list[str]:
             problems.append(Problem(source, None, "", "no such file or directory"))
     # A file named twice (directly and through its folder) is checked once.
     return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=32)
+def _tree_of(data: bytes, source: str) -> ReadResult:
+    """The node tree of a file's bytes, read once per process for unchanged bytes.
+
+    Reading YAML with line numbers is the slow part of checking a folder, and a process
+    checks the same files again and again (``validate`` then ``load-questionnaires``, every
+    campaign set-up that loads the shipped instruments). The tree is frozen, so sharing it is
+    safe; the key is the whole content, so an edited file is always read anew.
+    """
+    return read_tree(data, source)
 
 
 def _is_playbook(tree: ReadResult) -> bool:
@@ -83,7 +96,7 @@ def _collect(paths: Iterable[PathLike]) -> tuple[list[Problem], LoadedDefinition
     for source in _files(paths, problems):
         try:
             data = read_file(source)
-            trees[source] = read_tree(data, source)
+            trees[source] = _tree_of(data, source)
         except DefinitionError as error:
             problems.extend(error.problems)
             continue

@@ -110,3 +110,16 @@ def test_duplicate_versions_across_files(tmp_path: Path) -> None:
 def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
     folder = copy_minimal(tmp_path / "minimal")
     assert validate_paths([folder, folder / "questionnaire.yaml"]) == []
+
+
+def test_a_file_edited_between_two_checks_is_read_anew(tmp_path: Path) -> None:
+    folder = copy_minimal(tmp_path / "q")
+    assert validate_paths([folder]) == []
+    assert validate_paths([folder]) == []  # unchanged bytes: the same answer
+    path = folder / "questionnaire.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nbroken: [unclosed\n", encoding="utf-8")
+    problems = validate_paths([folder])
+    assert problems
+    assert {Path(problem.file).name for problem in problems} == {"questionnaire.yaml"}
+    shutil.copy(FILES / "minimal" / "questionnaire.yaml", path)
+    assert validate_paths([folder]) == []
