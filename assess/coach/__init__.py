@@ -5,3 +5,5 @@ from flask import Blueprint
 bp = Blueprint("coach", __name__)
 
 from . import views  # noqa: E402,F401  (routes attach to bp)
+
+from . import baseline_views  # noqa: E402,F401  # isort: skip  (baselines pages)

@@ -34,6 +34,7 @@ An unknown key, or a stored id that is not the organisation's to use, raises
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from sqlalchemy import or_, select
 
 from ..errors import AssessError, NotFound
 from ..extensions import db
-from ..models import BaselineRecord, Campaign
+from ..models import BaselineRecord, Campaign, Organisation, QuestionnaireVersion
 from ..scoring import Baseline
 from . import baselines
 from .questionnaires import definition_of
@@ -77,6 +78,11 @@ class BaselineOption:
     def available(self) -> bool:
         """Whether there is a baseline behind the key (else choosing it compares nothing)."""
         return self.n_respondents is not None
+
+    @property
+    def why_missing(self) -> str | None:
+        """:func:`missing_reason` of this option, for templates."""
+        return missing_reason(self)
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -122,8 +128,7 @@ def _previous(campaign: Campaign) -> Baseline | str:
 # --- sizes and reasons ------------------------------------------------------------------------
 
 def _titles(campaign: Campaign) -> dict[str, str]:
-    definition = definition_of(campaign.questionnaire_version)
-    return {d.id: str(d.title.get(definition.language)) for d in definition.dimensions}
+    return _titles_of(campaign.questionnaire_version)
 
 
 def _size(baseline: Baseline) -> tuple[int, int]:
@@ -286,7 +291,7 @@ def options(campaign: Campaign) -> list[BaselineOption]:
         out.append(BaselineOption(
             "pool", "All organisations on this server (pool)", "pool", None, None, False,
             "No cross-organisation pool has been built for this questionnaire yet (an "
-            "administrator builds one with `assess baseline build --pool`).",
+            "administrator builds one with the command assess baseline build --pool).",
             source="pooled over the organisations on this server"))
     else:
         out.append(_of_record("pool", f"All organisations on this server: {pool.name}",
@@ -386,3 +391,67 @@ def missing_reason(option: BaselineOption) -> str | None:
 
 def _lower_first(label: str) -> str:
     return label[0].lower() + label[1:] if label[:4] in ("The ", "All ") else label
+
+
+# --- the organisation's baselines page --------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoredBaseline:
+    """A stored baseline as the organisation's baselines page lists it."""
+
+    id: int
+    name: str
+    kind: str
+    source: str
+    questionnaire_key: str
+    questionnaire: str              # the questionnaire's title (its key when not loaded)
+    created_at: dt.datetime
+    n_respondents: int
+    n_teams: int
+    usable: bool
+    reason: str | None
+    shared: bool                    # server-wide (every organisation may use it)
+    source_campaign: str | None     # the organisation's campaign it was built from
+
+
+def stored_for(organisation: Organisation) -> list[StoredBaseline]:
+    """The stored baselines ``organisation`` may use: its own and the server-wide ones, by
+    questionnaire and newest first. Usable means: large enough on every focus area of the
+    questionnaire's newest version."""
+    records = list(db.session.scalars(
+        select(BaselineRecord)
+        .where(or_(BaselineRecord.organisation_id == organisation.id,
+                   BaselineRecord.organisation_id.is_(None)))
+        .order_by(BaselineRecord.questionnaire_key, BaselineRecord.created_at.desc(),
+                  BaselineRecord.id.desc())))
+    campaigns = {c.id: c.name for c in organisation.campaigns}
+    versions: dict[str, QuestionnaireVersion | None] = {}
+    rows = []
+    for record in records:
+        key = record.questionnaire_key
+        if key not in versions:
+            versions[key] = db.session.scalar(
+                select(QuestionnaireVersion).where(QuestionnaireVersion.key == key)
+                .order_by(QuestionnaireVersion.version.desc()).limit(1))
+        version = versions[key]
+        reason: str | None
+        try:
+            baseline = baselines.baseline_of(record)
+        except ValueError:
+            reason = "Its stored numbers cannot be read."
+        else:
+            titles = (_titles_of(version) if version is not None
+                      else {d: d for d in baseline.dimension_ids})
+            reason = _why_unusable(baseline, titles)
+        rows.append(StoredBaseline(
+            record.id, record.name, record.kind, source_of(record), key,
+            str(version.title) if version is not None else key, record.created_at,
+            record.n_respondents, record.n_teams, reason is None, reason,
+            record.organisation_id is None,
+            campaigns.get(record.source_campaign_id) if record.source_campaign_id else None))
+    return rows
+
+
+def _titles_of(version: QuestionnaireVersion) -> dict[str, str]:
+    definition = definition_of(version)
+    return {d.id: str(d.title.get(definition.language)) for d in definition.dimensions}
