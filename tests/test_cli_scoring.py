@@ -430,6 +430,7 @@ def test_constant_answers_say_no_spread(cli: FlaskCliRunner, demo_app: Flask):
     assert data["n_straightliners"] == data["n_respondents"] == 12
 
 
+@pytest.mark.slow  # a fresh interpreter runs the whole command
 def test_score_runs_under_python_warnings_as_errors(demo_app: Flask, tmp_path: Path):
     """The real console entry point, in a fresh interpreter started with -W error."""
     database = tmp_path / "copy.sqlite3"
