@@ -59,12 +59,13 @@ run: system-run $(VENV)/.installed-run
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
-# mypy over the whole package, then strictly over the pure layers (numbers and files only).
+# mypy over the whole package, then strictly over the pure layers (numbers and files only);
+# each run keeps its own cache, which the other's options would otherwise invalidate.
 STRICT_PACKAGES := assess/scoring assess/definitions assess/reports
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
-	$(BIN)/mypy --strict --follow-imports=silent $(STRICT_PACKAGES)
+	$(BIN)/mypy --strict --follow-imports=silent --cache-dir .mypy_cache/strict $(STRICT_PACKAGES)
 
 # axe-core, the accessibility checker the browser tests inject into pages.
 AXE := tests/browser/node_modules/axe-core/axe.min.js
