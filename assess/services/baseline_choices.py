@@ -13,10 +13,9 @@ Keys:
 ``wave``
     The organisation's teams in this wave, built in memory from this campaign's released
     responses exactly as ``assess baseline build --from-campaign`` would build it (the
-    organisation's moments and the visible team means). Every team is compared with all of
-    them, itself included: one baseline serves the whole page, so the team being read is one
-    of the N team means it is ranked among (no leave-one-out), as documented in
-    docs/baselines.md.
+    organisation's moments and the visible team means). A page of every team at once (the
+    dashboard) gets one baseline of all of them, each team among them; a team's own page
+    passes ``team=`` and gets the other teams only (leave-one-out, docs/baselines.md).
 ``previous``
     The same, built from the previous wave (``Campaign.previous_campaign``).
 ``pool``
@@ -35,20 +34,22 @@ An unknown key, or a stored id that is not the organisation's to use, raises
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import or_, select
 
-from ..errors import AssessError, NotFound
+from ..errors import NotFound
 from ..extensions import db
 from ..models import BaselineRecord, Campaign, Organisation, QuestionnaireVersion
-from ..scoring import Baseline
+from ..scoring import Baseline, BaselineDimension, WaveSummary
 from . import baselines
 from .questionnaires import definition_of
-from .results import CAMPAIGN_BASELINE, BaselineChoice
+from .results import BaselineChoice, campaign_result
 
 #: The key of the default choice, the baseline the campaign names.
 DEFAULT_KEY = "campaign"
@@ -98,24 +99,73 @@ def _memo() -> dict[Any, Any]:
     return memo
 
 
-def _built(campaign: Campaign, kind: str) -> Baseline | str:
-    """The in-memory baseline of a wave, or why there is none (a sentence)."""
+def _summary(campaign: Campaign) -> WaveSummary:
+    """What the wave shows (visible team moments, the organisation's), scored once a request:
+    the source of the "wave" and "previous" baselines, as for a stored wave baseline."""
     memo = _memo()
-    key = (campaign.id, kind)
+    key = ("summary", campaign.id)
     if key not in memo:
-        name = ("The organisation's teams in this wave" if kind == "organisation"
-                else f"The previous wave ({campaign.name})")
-        try:
-            memo[key] = baselines.from_campaigns([campaign], name=name, kind=kind)
-        except AssessError:
-            memo[key] = ("it has no released results yet (too few complete responses "
-                         "included)")
-    built: Baseline | str = memo[key]
-    return built
+        memo[key] = campaign_result(campaign, None, with_previous=False).summary()
+    summary: WaveSummary = memo[key]
+    return summary
 
 
-def _wave(campaign: Campaign) -> Baseline | str:
-    return _built(campaign, "organisation")
+_NO_RESULTS = "it has no released results yet (too few complete responses included)"
+
+
+def _built(campaign: Campaign, kind: str) -> Baseline | str:
+    """The in-memory baseline of a wave, or why there is none (a sentence): the same numbers
+    as ``assess baseline build --from-campaign`` stores (:func:`baselines.from_campaigns`)."""
+    name = ("The organisation's teams in this wave" if kind == "organisation"
+            else f"The previous wave ({campaign.name})")
+    baseline = Baseline.from_campaign(_summary(campaign), name=name, kind=kind)
+    if all(d.n == 0 for d in baseline.dimensions):
+        return _NO_RESULTS
+    return baseline
+
+
+def _wave(campaign: Campaign, team: str | None = None) -> Baseline | str:
+    if team is None:
+        return _built(campaign, "organisation")
+    return _wave_without(campaign, team)
+
+
+def _wave_without(campaign: Campaign, team: str) -> Baseline | str:
+    """The wave's baseline without one team (leave-one-out), for that team's own page.
+
+    Per focus area where the team is shown: its mean leaves the team means, and its
+    respondents leave the organisation's moments (exactly: ``N' = N - n``,
+    ``M' = (N M - n m) / N'``, ``SS' = SS - (n - 1) s^2 - n (m - M)^2 - N' (M' - M)^2``).
+    Where the team's spread is hidden (fewer than the spread threshold) only its mean leaves
+    the team means; where the team is hidden nothing changes, so that the baseline never
+    moves by a hidden number.
+    """
+    summary = _summary(campaign)
+    if team not in summary.teams:
+        raise NotFound("no such team in this campaign")
+    row = summary.teams.index(team)
+    dims = []
+    for j, dim_id in enumerate(summary.dimensions):
+        big_n = int(summary.organisation_n[j])
+        big_m = float(summary.organisation_mean[j])
+        big_s = float(summary.organisation_sd[j])
+        means = summary.mean[:, j]
+        keep = np.isfinite(means)
+        n, m, sd = int(summary.n[row, j]), float(means[row]), float(summary.sd[row, j])
+        if keep[row]:
+            keep[row] = False
+            rest = big_n - n
+            if math.isfinite(sd) and math.isfinite(big_s) and rest > 1:
+                rest_m = (big_n * big_m - n * m) / rest
+                ss = ((big_n - 1) * big_s ** 2 - (n - 1) * sd ** 2 - n * (m - big_m) ** 2
+                      - rest * (rest_m - big_m) ** 2)
+                big_n, big_m, big_s = rest, rest_m, math.sqrt(max(ss, 0.0) / (rest - 1))
+        dims.append(BaselineDimension(dim_id, big_n, big_m, big_s, means[keep]))
+    baseline = Baseline(name="The organisation's other teams in this wave",
+                        kind="organisation", dimensions=tuple(dims))
+    if all(d.n == 0 for d in baseline.dimensions):
+        return _NO_RESULTS
+    return baseline
 
 
 def _previous(campaign: Campaign) -> Baseline | str:
@@ -257,8 +307,12 @@ def default_key(campaign: Campaign) -> str:  # noqa: ARG001 - the same for every
     return DEFAULT_KEY
 
 
-def options(campaign: Campaign) -> list[BaselineOption]:
-    """Every comparison the campaign's pages can offer, in the selector's order."""
+def options(campaign: Campaign, *, team: str | None = None) -> list[BaselineOption]:
+    """Every comparison the campaign's pages can offer, in the selector's order.
+
+    With ``team`` (a team's name, for its own page) the "wave" option leaves that team out
+    (see :func:`resolve`).
+    """
     titles = _titles(campaign)
     records = usable_records(campaign)
     own = _campaign_record(campaign)
@@ -279,8 +333,10 @@ def options(campaign: Campaign) -> list[BaselineOption]:
         out.append(_of_record("campaign", f"The campaign's own baseline: {own.name}",
                               "campaign", own, titles))
 
-    out.append(_of_baseline("wave", "The organisation's teams in this wave", "wave",
-                            _wave(campaign), titles, source="this wave's released responses"))
+    out.append(_of_baseline(
+        "wave", "The organisation's teams in this wave" if team is None
+        else "The organisation's other teams in this wave", "wave",
+        _wave(campaign, team), titles, source="this wave's released responses"))
     previous = campaign.previous_campaign
     out.append(_of_baseline(
         "previous",
@@ -307,10 +363,11 @@ def options(campaign: Campaign) -> list[BaselineOption]:
     return out
 
 
-def option_for(campaign: Campaign, key: str | None) -> BaselineOption:
+def option_for(campaign: Campaign, key: str | None, *, team: str | None = None
+               ) -> BaselineOption:
     """The option a key names (the default for None or ""); NotFound for an unknown key."""
     chosen = _checked(campaign, key)
-    for option in options(campaign):
+    for option in options(campaign, team=team):
         if option.key == chosen:
             return option
     record = _stored_record(campaign, chosen)  # listed under another key ("campaign", "pool")
@@ -343,37 +400,54 @@ def _stored_record(campaign: Campaign, key: str) -> BaselineRecord:
     return record
 
 
-def _resolve_pool(campaign: Campaign) -> BaselineChoice:
+def _resolve_campaign(campaign: Campaign, _team: str | None) -> BaselineChoice:
+    own = _campaign_record(campaign)
+    if own is None or own.questionnaire_key != campaign.questionnaire_version.key:
+        return None  # the option says why nothing is compared
+    return own
+
+
+def _resolve_wave(campaign: Campaign, team: str | None) -> BaselineChoice:
+    built = _wave(campaign, team)
+    return None if isinstance(built, str) else built
+
+
+def _resolve_previous(campaign: Campaign, _team: str | None) -> BaselineChoice:
+    built = _previous(campaign)
+    return None if isinstance(built, str) else built
+
+
+def _resolve_pool(campaign: Campaign, _team: str | None) -> BaselineChoice:
     return _pool_record(usable_records(campaign))
 
 
-def _resolve_built(build: Callable[[Campaign], Baseline | str]) -> Callable[[Campaign],
-                                                                               BaselineChoice]:
-    def choose(campaign: Campaign) -> BaselineChoice:
-        built = build(campaign)
-        return None if isinstance(built, str) else built
-    return choose
-
-
-_FIXED: dict[str, Callable[[Campaign], BaselineChoice]] = {
-    "campaign": lambda _campaign: CAMPAIGN_BASELINE,
-    "wave": _resolve_built(_wave),
-    "previous": _resolve_built(_previous),
+_FIXED: dict[str, Callable[[Campaign, str | None], BaselineChoice]] = {
+    "campaign": _resolve_campaign,
+    "wave": _resolve_wave,
+    "previous": _resolve_previous,
     "pool": _resolve_pool,
-    "none": lambda _campaign: None,
+    "none": lambda _campaign, _team: None,
 }
 
 
-def resolve(campaign: Campaign, key: str | None) -> BaselineChoice:
+def resolve(campaign: Campaign, key: str | None, *, team: str | None = None
+            ) -> BaselineChoice:
     """What :func:`~assess.services.results.campaign_result` takes for the key.
 
     None or "" mean the default (:func:`default_key`). A key whose option is unavailable (no
-    previous wave, no pool yet) resolves to None: the page compares nothing and says why
-    (:func:`missing_reason`). Anything else unknown raises :class:`NotFound`.
+    previous wave, no pool yet, a campaign baseline of another questionnaire) resolves to
+    None: the page compares nothing and says why (:func:`missing_reason`). Anything else
+    unknown raises :class:`NotFound`.
+
+    "wave" gives one baseline of all the wave's visible teams, for views of every team at
+    once (the dashboard's grid). With ``team`` (a team's name, for that team's own page)
+    it leaves the team out: the team is ranked among the other teams, and its respondents
+    leave the moments where its numbers are shown (:func:`_wave_without`); an unknown team
+    raises :class:`NotFound`. Other keys ignore ``team``.
     """
     chosen = _checked(campaign, key)
     if chosen in _FIXED:
-        return _FIXED[chosen](campaign)
+        return _FIXED[chosen](campaign, team)
     return _stored_record(campaign, chosen)
 
 
