@@ -256,7 +256,8 @@ def test_the_three_person_team_is_hidden_on_every_dimension(name: str):
         assert all(v is None for v in getattr(t, field)[row]), field
     text = describe_result(result)
     block = text.split(f"{SMALL_TEAM}:\n", 1)[1].split("\n")[: len(t.dimensions)]
-    assert block == [f"  {d}: not enough responses" for d in t.dimensions]
+    assert block == [f"  {d.label} [{d.id}]: not enough responses"
+                     for d in result.spec.dimensions]
     assert json.dumps(result.to_dict(), allow_nan=False)
 
 
