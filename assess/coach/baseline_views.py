@@ -95,7 +95,7 @@ def build_baseline(campaign_id: int) -> ResponseReturnValue:
     org = campaign.organisation
     form = BuildBaselineForm()
     if not form.validate_on_submit():
-        return _page(org, campaign, build_form=form), 400
+        return _page(org, campaign, build_form=form)
     if campaign.status != CampaignStatus.CLOSED:
         raise Conflict("A baseline is built from a closed campaign; this one is still "
                        f"{campaign.status}. Nothing was stored.")
@@ -104,15 +104,15 @@ def build_baseline(campaign_id: int) -> ResponseReturnValue:
         baselines.check_name(name)
     except InvalidInput as error:
         form.name.errors = [*form.name.errors, str(error)]
-        return _page(org, campaign, build_form=form), 400
+        return _page(org, campaign, build_form=form)
     try:
         record = baselines.build_from_campaign(campaign, name)
     except InvalidInput as error:  # nothing to build from
         form.form_errors.append(f"{_sentence(str(error))} Nothing was stored.")
-        return _page(org, campaign, build_form=form), 400
+        return _page(org, campaign, build_form=form)
     except Conflict as error:  # the name is taken
         form.name.errors = [*form.name.errors, str(error)]
-        return _page(org, campaign, build_form=form), 400
+        return _page(org, campaign, build_form=form)
     flash(f"Baseline {record.name} was built from {campaign.name}: "
           f"{record.n_respondents} respondents, {record.n_teams} teams.", "info")
     return redirect(url_for("coach.baselines_page", organisation_id=org.id,
@@ -128,7 +128,7 @@ def import_baseline(organisation_id: int) -> ResponseReturnValue:
     form = ImportBaselineForm()
     form.questionnaire.choices = _questionnaire_choices()
     if not form.validate_on_submit():
-        return _page(org, None, import_form=form), 400
+        return _page(org, None, import_form=form)
     upload: FileStorage = form.file.data
     label = shown(Path(upload.filename or "the file").name) or "the file"
     name = form.name.data or ""
@@ -136,7 +136,7 @@ def import_baseline(organisation_id: int) -> ResponseReturnValue:
         baselines.check_name(name)
     except InvalidInput as error:
         form.name.errors = [*form.name.errors, str(error)]
-        return _page(org, None, import_form=form), 400
+        return _page(org, None, import_form=form)
     limit = _upload_limit()
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
@@ -144,7 +144,7 @@ def import_baseline(organisation_id: int) -> ResponseReturnValue:
                             f"{label} is larger than {limit:,} bytes, the most this page "
                             f"accepts (use `assess baseline import` for larger files). "
                             f"Nothing was imported."]
-        return _page(org, None, import_form=form), 400
+        return _page(org, None, import_form=form)
     with tempfile.TemporaryDirectory(prefix="assess-import-") as folder:
         path = Path(folder) / "upload.csv"
         path.write_bytes(data)
@@ -152,11 +152,11 @@ def import_baseline(organisation_id: int) -> ResponseReturnValue:
             record = baselines.import_csv(path, form.questionnaire.data or "", name, org)
         except Conflict as error:
             form.name.errors = [*form.name.errors, str(error)]
-            return _page(org, None, import_form=form), 400
+            return _page(org, None, import_form=form)
         except (InvalidInput, NotFound) as error:
             message = str(error).replace(str(path), label)
             form.file.errors = [*form.file.errors, f"{_sentence(message)} Nothing was imported."]
-            return _page(org, None, import_form=form), 400
+            return _page(org, None, import_form=form)
     flash(f"Baseline {record.name} was imported: {record.n_respondents} respondents, "
           f"{record.n_teams} teams.", "info")
     return redirect(url_for("coach.baselines_page", organisation_id=org.id)
