@@ -8,14 +8,12 @@ are numbered in an order that says nothing about their order of arrival.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
@@ -39,37 +37,14 @@ from ..models import (
     TextAnswer,
     utcnow,
 )
+from .csv_cells import FORMULA_START, csv_cell, csv_text
 from .questionnaires import definition_of
 
 FORMAT = "assess-organisation-export"
 FORMAT_VERSION = 1
 
-#: First characters that make a spreadsheet run a cell as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    """One CSV cell: numbers as they are, text that a spreadsheet would run as a formula
-    prefixed with a single quote, None as an empty cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """RFC 4180 CSV (CRLF line ends, quoted where needed) with formula cells neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
-    return out.getvalue()
-
+__all__ = ["FORMULA_START", "csv_cell", "csv_text", "delete_organisation",
+           "export_file_name", "export_organisation"]
 
 def _day(value: dt.datetime | dt.date | None) -> str | None:
     if value is None:
