@@ -1,7 +1,7 @@
 """A campaign's answers as arrays, and the scoring view of its questionnaire.
 
 What the results service and the baselines feed the engine: :func:`load_answers` reads every
-complete response in one query and decodes it at once, :func:`instrument_spec` turns a
+released response in one query and decodes it at once, :func:`instrument_spec` turns a
 questionnaire definition into the engine's :class:`InstrumentSpec`.
 """
 
@@ -80,13 +80,19 @@ def instrument_spec(definition: Questionnaire, campaign: Campaign | None = None)
 
 
 def load_answers(campaign: Campaign) -> CampaignAnswers:
-    """Read every complete response of the campaign in one query and decode it at once."""
+    """Read the campaign's released responses in one query and decode them at once.
+
+    Released: complete and ``in_results`` (:mod:`assess.services.release`), so every result
+    moves only in steps of at least ``min_n`` responses per team; whether a coach may see
+    the result at all is :func:`assess.services.release.results_state`.
+    """
     definition = definition_of(campaign.questionnaire_version)
     item_ids = definition.answer_columns
     rows = db.session.execute(
         select(Response.team_id, Response.role, Response.values)
         .where(Response.campaign_id == campaign.id,
-               Response.status == ResponseStatus.COMPLETE)
+               Response.status == ResponseStatus.COMPLETE,
+               Response.in_results.is_(True))
     ).all()
     if rows:
         team_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))

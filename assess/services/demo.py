@@ -51,7 +51,7 @@ from ..models import (
     utcnow,
 )
 from ..security import hash_password, token_hash
-from . import links
+from . import links, release
 from .questionnaires import definition_of, latest_version, load_into_database
 
 DEMO_ORGANISATION = "Northwind Demo (demo data)"
@@ -210,6 +210,9 @@ def _create_demo(password: str) -> None:
                                    now - dt.timedelta(days=45))
         wave2 = _campaign(org, maturity, "Maturity wave 2", CampaignStatus.OPEN,
                           now - dt.timedelta(days=7), now + dt.timedelta(days=21))
+        # Interim results, so that a new user sees results that move in steps as well as
+        # the final ones of a closed wave.
+        wave2.interim_results = True
         wave2.previous_campaign = wave1
         db.session.flush()
         definition = definition_of(maturity)
@@ -223,6 +226,10 @@ def _create_demo(password: str) -> None:
         for team, profile in zip(teams, PROFILES, strict=True):
             _simulate_team(rng, readiness_wave, team, profile, r_definition, r_effects,
                            improvement=0.0, with_drafts=False)
+        # The closed waves' final numbers, released as a close releases them.
+        db.session.flush()
+        for campaign in (wave1, readiness_wave):
+            release.release_in_transaction(campaign.id)
 
     run_write(work)
 
@@ -275,6 +282,7 @@ def _simulate_team(rng: np.random.Generator, campaign: Campaign, team: Team,
     if profile.divided:
         offsets += np.where(np.arange(size) % 2 == 0, 0.9, -0.9)
     opened = campaign.opens_at or utcnow()
+    arrivals: list[tuple[dt.date, int, Response]] = []
     for person in range(size):
         answers: dict[str, answer_codec.Answer] = {}
         for item in items:
@@ -311,12 +319,19 @@ def _simulate_team(rng: np.random.Generator, campaign: Campaign, team: Team,
             values=answer_codec.encode(item_ids, answers), answered=len(answers),
             started_on=day, updated_on=day, completed_on=day if complete else None,
         )
-        db.session.add(response)
+        arrivals.append((day, person, response))
         if complete:
             for item in (i for d in definition.dimensions for i in d.text_items):
                 if rng.random() < 0.35:
                     text = _COMMENTS[int(rng.integers(0, len(_COMMENTS)))]
                     response.texts.append(TextAnswer(item_id=item.id, text=text))
+    # The responses arrive in the order of their days; with interim results each submit
+    # releases the team's pending ones by the same rule as a respondent's submit.
+    for _day, _person, response in sorted(arrivals, key=lambda a: (a[0], a[1])):
+        db.session.add(response)
+        if campaign.interim_results and response.status == ResponseStatus.COMPLETE:
+            db.session.flush()
+            release.release_team_locked(campaign.id, team.id, campaign.min_n)
 
 
 def _demo_role(roles: list[str], person: int) -> str | None:

@@ -143,7 +143,7 @@ _ANY_RELEASED = select(exists().where(Response.campaign_id == bindparam("campaig
                                       Response.in_results.is_(True)))
 _RELEASE = (
     update(Response)
-    .where(Response.campaign_id == bindparam("campaign_id"),
+    .where(Response.campaign_id == bindparam("cid"),
            Response.team_id.in_(bindparam("team_ids", expanding=True)),
            Response.status == ResponseStatus.COMPLETE, Response.in_results.is_(False))
     .values(in_results=True)
@@ -197,8 +197,34 @@ def release_in_transaction(campaign_id: int, team_id: int | None = None, *,
     chosen = sorted(teams)
     if not chosen:
         return 0
-    result = _sql().execute(_RELEASE, {"campaign_id": campaign_id, "team_ids": chosen})
+    result = _sql().execute(_RELEASE, {"cid": campaign_id, "team_ids": chosen})
     return int(result.rowcount or 0)
+
+
+_TEAM_PENDING = (
+    select(func.count()).select_from(Response)
+    .where(Response.campaign_id == bindparam("campaign_id"),
+           Response.status == ResponseStatus.COMPLETE,
+           Response.team_id == bindparam("team_id"), Response.in_results.is_(False))
+)
+_RELEASE_TEAM = (
+    update(Response)
+    .where(Response.campaign_id == bindparam("cid"),
+           Response.status == ResponseStatus.COMPLETE,
+           Response.team_id == bindparam("tid"), Response.in_results.is_(False))
+    .values(in_results=True)
+    .execution_options(synchronize_session=False)
+)
+
+
+def release_team_locked(campaign_id: int, team_id: int, min_n: int) -> int:
+    """The step of an open campaign with interim results, for a team whose link the caller
+    has locked (the submit): release its pending responses when there are ``min_n``."""
+    params = {"campaign_id": campaign_id, "team_id": team_id}
+    if (_sql().scalar(_TEAM_PENDING, params) or 0) < min_n:
+        return 0
+    return int(_sql().execute(_RELEASE_TEAM, {"cid": campaign_id, "tid": team_id}).rowcount
+               or 0)
 
 
 def _pending_counts(campaign_id: int) -> dict[int, int]:

@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..models.base import as_utc
 from ..text import has_control_characters, shown
-from . import links
+from . import links, release
 from .lookup import resolve
 from .questionnaires import definition_of
 
@@ -490,7 +490,8 @@ def open_campaign(campaign: Campaign) -> Campaign:
 
 
 def close_campaign(campaign: Campaign) -> Campaign:
-    """Open -> closed, for good; the window ends now if it was to end later. Commit."""
+    """Open -> closed, for good; the window ends now if it was to end later; the final
+    results are released (:func:`assess.services.release.release_in_transaction`). Commit."""
     campaign_id = campaign.id
 
     def work() -> Campaign:
@@ -504,6 +505,10 @@ def close_campaign(campaign: Campaign) -> Campaign:
         fresh.status = CampaignStatus.CLOSED
         if fresh.closes_at is None or as_utc(fresh.closes_at) > now:
             fresh.closes_at = now
+        db.session.flush()
+        # The final numbers, in the same transaction: each team's pending responses by the
+        # step rule of services.release (docs/anonymity.md).
+        release.release_in_transaction(campaign_id)
         return fresh
 
     return run_write(work)

@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..models.campaign import window_state
 from ..security import keyed_digest
-from . import links, ratelimit
+from . import links, ratelimit, release
 from .questionnaires import definition_by_version_id
 
 # Crockford's base32 without look-alikes (no I, L, O, U): easy to read aloud and type.
@@ -427,13 +427,32 @@ def submit(ctx: LinkContext, response_id: int, submit_key: str) -> bool:
     refreshes and concurrent retries harmless: only one of them changes the row.
     """
     _require_open(ctx)
+    campaign_id, team_id = ctx.campaign.id, ctx.link.team_id
 
     def work() -> bool:
+        # The team's link row lock serialises this team's submits (PostgreSQL; SQLite's
+        # BEGIN IMMEDIATE serialises every writer): the release below counts and releases
+        # exactly once. Read after the lock, the window is the one a close just committed.
+        release.lock_team(campaign_id, team_id)
+        campaign = _sql().execute(_SUBMIT_CAMPAIGN, {"campaign_id": campaign_id}).first()
+        state = "closed" if campaign is None else window_state(
+            campaign.status, campaign.opens_at, campaign.closes_at)
+        if state != "open":
+            raise Conflict(WINDOW_MESSAGES.get(state, WINDOW_MESSAGES["closed"]))
         result = _sql().execute(_COMPLETE, {"response_id": response_id,
                                                 "given_key": submit_key, "today": utctoday()})
-        return bool(result.rowcount)
+        if not result.rowcount:
+            return False
+        if campaign is not None and campaign.interim_results:
+            release.release_team_locked(campaign_id, team_id, campaign.min_n)
+        return True
 
     return run_write(work)
+
+
+_SUBMIT_CAMPAIGN = select(Campaign.status, Campaign.opens_at, Campaign.closes_at,
+                          Campaign.interim_results, Campaign.min_n).where(
+    Campaign.id == bindparam("campaign_id"))
 
 
 _COMPLETE = (
