@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
+from playwright.sync_api import Page, ViewportSize, expect
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
@@ -24,8 +25,16 @@ from assess.models import BaselineRecord, Campaign, Organisation
 from assess.scoring import baseline_from_csv
 from assess.services import baseline_choices, baselines
 from assess.services.accounts import ADMIN, create_coach
+from tests.browser.conftest import (  # noqa: F401  (fixtures of the browser test below)
+    LiveServer,
+    base_url,
+    browser_type_launch_args,
+    live_server,
+)
+from tests.browser.test_survey_browser import PHONE, _axe_violations, _no_horizontal_scroll
 from tests.coach.conftest import PASSWORD, Workspace, make_workspace
 from tests.coach.test_coach_csrf import CSRF_REFUSAL, token_in
+from tests.conftest import demo_credentials
 from tests.services.test_baseline_choices import add_campaign
 from tests.survey.survey_support import Element, database_snapshot, parse_html
 
@@ -635,3 +644,40 @@ def test_the_picker_shows_hostile_labels_literally(ctx: Site) -> None:
     assert page.find("bdi") is not None
     assert page.find("bdi").text == f"Stored: {HOSTILE}{RTL}"  # type: ignore[union-attr]
 
+
+
+# --- in a browser: accessible, and readable on a phone -----------------------------------------
+
+@pytest.mark.browser
+def test_the_baselines_page_is_accessible_and_fits_a_phone(
+        page: Page, request: pytest.FixtureRequest) -> None:
+    server: LiveServer = request.getfixturevalue("live_server")
+    credentials = demo_credentials(server.app)
+    page.goto(server.url + "/login")
+    page.get_by_label("Email").fill(credentials["email"])
+    page.get_by_label("Password").fill(credentials["password"])
+    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    expect(page.get_by_role("heading", name="Your organisations")).to_be_visible()
+    page.get_by_role("link", name="Maturity wave 1").first.click()
+    page.get_by_role("link", name="Baselines").click()
+    expect(page.get_by_role("heading", name=re.compile("What Maturity wave 1 can be"))
+           ).to_be_visible()
+    phone = ViewportSize(width=PHONE["width"], height=PHONE["height"])
+    for size in (ViewportSize(width=1280, height=900), phone):
+        page.set_viewport_size(size)
+        assert _no_horizontal_scroll(page), page.url
+        assert _axe_violations(page) == []
+    # keyboard only: choose another campaign and show its comparisons
+    page.get_by_label("Campaign", exact=True).focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("What Maturity wave 2 can be"))
+           ).to_be_visible()
+    assert _axe_violations(page) == []
+    # build a baseline from the closed wave: the new row says its size
+    page.goto(page.url.split("?")[0] + "?campaign=1")
+    page.get_by_label("Name of the new baseline", exact=True).first.fill("Browser reference")
+    page.get_by_role("button", name="Build baseline").click()
+    expect(page.get_by_text("Baseline Browser reference was built")).to_be_visible()
+    assert _axe_violations(page) == []
