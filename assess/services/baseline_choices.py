@@ -295,9 +295,14 @@ def _pool_record(records: list[BaselineRecord]) -> BaselineRecord | None:
 
 
 def _campaign_record(campaign: Campaign) -> BaselineRecord | None:
+    """The baseline the campaign names, if its organisation may use it (its own or a
+    server-wide one): another organisation's is never shown, whoever set it."""
     if campaign.baseline_id is None:
         return None
-    return db.session.get(BaselineRecord, campaign.baseline_id)
+    record = db.session.get(BaselineRecord, campaign.baseline_id)
+    if record is None or record.organisation_id not in (campaign.organisation_id, None):
+        return None
+    return record
 
 
 # --- the interface ----------------------------------------------------------------------------
@@ -319,7 +324,12 @@ def options(campaign: Campaign, *, team: str | None = None) -> list[BaselineOpti
     pool = _pool_record(records)
     out: list[BaselineOption] = []
 
-    if own is None:
+    if own is None and campaign.baseline_id is not None:
+        out.append(BaselineOption(
+            "campaign", "The campaign's own baseline", "campaign", None, None, False,
+            "The baseline this campaign names is not available to its organisation.",
+            source="named by the campaign"))
+    elif own is None:
         out.append(BaselineOption(
             "campaign", "The campaign's own baseline (it names none)", "campaign", None, None,
             False, "This campaign names no baseline; choose another comparison.",

@@ -394,3 +394,15 @@ def test_a_request_scores_each_wave_once(app: Flask, world: World,
         baseline_choices.resolve(world.wave2, "wave")
         baseline_choices.resolve(world.wave2, "previous")
     assert sorted(calls) == sorted([world.wave2.id, world.wave1.id])
+
+
+def test_a_campaign_naming_another_organisations_baseline_shows_nothing_of_it(
+        world: World) -> None:
+    world.wave2.baseline_id = world.globex_record.id
+    db.session.commit()
+    option = by_key(world.wave2)["campaign"]
+    assert (option.n_respondents, option.usable, option.record_id) == (None, False, None)
+    assert world.globex_record.name not in option.label
+    assert option.reason == ("The baseline this campaign names is not available to its "
+                             "organisation.")
+    assert baseline_choices.resolve(world.wave2, "campaign") is None
