@@ -82,7 +82,8 @@ def add_organisation(name: str, sizes: Sequence[int], *, seed: int = 1, level: f
                 uid=secrets.token_hex(16), campaign=campaign, team=team,
                 questionnaire_version=version, status=ResponseStatus.COMPLETE,
                 browser_key_hash=secrets.token_hex(32), submit_key=secrets.token_hex(16),
-                values=answer_codec.encode(item_ids, answers), answered=len(answers)))
+                values=answer_codec.encode(item_ids, answers), answered=len(answers),
+                in_results=True))  # a closed wave: released at its close
     db.session.commit()
     return campaign
 
@@ -161,9 +162,10 @@ def test_build_for_organisation_pools_every_campaign_of_the_questionnaire():
         "organisation", org.id, None)
     campaigns = [campaign_by_ref(WAVE1), campaign_by_ref(WAVE2)]
     check_aggregates(record, campaigns)
-    # each wave's teams are separate team means: 5 visible teams per wave; wave 2 still has
-    # one unfinished draft in each team of more than five
-    assert (record.n_respondents, record.n_teams) == (51 + 45, 10)
+    # each wave's teams are separate team means: 5 visible teams in wave 1; wave 2 is open
+    # with interim results, released in steps of 5 per team: 5 of each team of six or more,
+    # none of the three-person team (so no team needs hiding to protect it: 6 visible)
+    assert (record.n_respondents, record.n_teams) == (51 + 6 * 5, 5 + 6)
     with pytest.raises(InvalidInput, match="has no campaign of 'no-such-questionnaire'"):
         baselines.build_for_organisation(org, "no-such-questionnaire")
 
