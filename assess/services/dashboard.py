@@ -335,6 +335,16 @@ def _hierarchy(campaign: Campaign, names: dict[int, str]
             team_parent[name] = rollups[team.parent_id].name
     rollup_parent = {t.name: rollups[t.parent_id].name for t in rollups.values()
                      if t.parent_id in rollups and t.parent_id != t.id}
+    for start in list(rollup_parent):  # a cycle of parents (not made by the forms): cut it
+        seen_names = {start}
+        node_name = start
+        while node_name in rollup_parent:
+            nxt = rollup_parent[node_name]
+            if nxt in seen_names:
+                del rollup_parent[node_name]
+                break
+            seen_names.add(nxt)
+            node_name = nxt
     ordered = sorted(rollups.values(), key=lambda t: t.name)
     return ordered, team_parent, rollup_parent, {t.name: t for t in ordered}
 
