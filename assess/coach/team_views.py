@@ -2,61 +2,31 @@
 
 Like :mod:`assess.coach.views`: the campaign and the team come through
 :mod:`assess.services.workspace`, scoped to the signed-in coach, so another organisation's
-ids answer 404 like unknown ones, and a team that is not in the campaign does too. GET only;
-nothing is written.
+ids answer 404 like unknown ones (any organisation for an administrator), and a team that is
+not in the campaign does too. GET only; nothing is written but what
+:func:`assess.services.release.results_state` records of a release that is due.
 """
 
 from __future__ import annotations
-
-import importlib
-from typing import Any
 
 from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from ..models import Campaign, CampaignStatus
-from ..services import baseline_choices, team_report, workspace
+from ..services import baseline_choices, release, team_report, workspace
 from . import bp
-
-
-def _results_state(campaign: Campaign) -> Any:
-    """The release state of the campaign's results (``assess.services.release``), or a
-    stand-in that shows results of a closed campaign only, until that service exists."""
-    try:
-        release = importlib.import_module("assess.services.release")
-    except ImportError:
-        return _ClosedOnly(campaign)
-    return release.results_state(campaign)
-
-
-class _ClosedOnly:
-    """Results appear when the campaign closes; no interim results."""
-
-    interim = False
-    pending: dict[int, int] = {}  # noqa: RUF012 - read only
-    pending_total = 0
-
-    def __init__(self, campaign: Campaign) -> None:
-        self.visible = campaign.status == CampaignStatus.CLOSED
-        self.reason = (None if self.visible else
-                       "Results appear when the campaign closes, so that nobody's answers "
-                       "can be worked out by watching the numbers move.")
-
-    def pending_note(self, team_id: int | None = None) -> str | None:  # noqa: ARG002
-        return None
 
 
 @bp.get("/coach/campaigns/<id:campaign_id>/results/teams/<id:team_id>")
 @login_required
 def team_results(campaign_id: int, team_id: int) -> ResponseReturnValue:
     campaign, team = workspace.campaign_team_for(current_user, campaign_id, team_id)
+    state = release.results_state(campaign)  # first: it may record a release that is due
     key = request.args.get("baseline") or baseline_choices.default_key(campaign)
     options = baseline_choices.options(campaign, team=team.name)
     option = next((o for o in options if o.key == key), None)
     if option is None:  # a stored key listed under another name, or unknown (404)
         option = baseline_choices.option_for(campaign, key, team=team.name)
-    state = _results_state(campaign)
     report = None
     if state.visible:
         choice = baseline_choices.resolve(campaign, key, team=team.name)

@@ -431,7 +431,8 @@ def _roles(values: np.ndarray, dont_know: np.ndarray, roles: np.ndarray, team_na
 def _comments(campaign: Campaign, team: Team, definition: Questionnaire, threshold: int,
               rng: random.Random) -> Comments:
     complete = (Response.campaign_id == campaign.id, Response.team_id == team.id,
-                Response.status == ResponseStatus.COMPLETE, func.length(TextAnswer.text) > 0)
+                Response.status == ResponseStatus.COMPLETE, Response.in_results.is_(True),
+                func.length(TextAnswer.text) > 0)
     commenters = int(db.session.scalar(
         select(func.count(distinct(TextAnswer.response_id)))
         .join(Response, Response.id == TextAnswer.response_id).where(*complete)) or 0)

@@ -66,7 +66,7 @@ class Built:
 def build(app: Flask, teams: dict[str, TeamSpec], *, email: str = "coach@example.org",
           organisation: str = "Acme", campaign: str = "Wave 1", seed: int = 7,
           status: str = CampaignStatus.CLOSED, min_n_comments: int = 10,
-          key: str = MATURITY) -> Built:
+          key: str = MATURITY, interim: bool = False, released: bool = True) -> Built:
     rng = np.random.default_rng(seed)
     with app.app_context():
         load_into_database([QUESTIONNAIRES])
@@ -78,7 +78,10 @@ def build(app: Flask, teams: dict[str, TeamSpec], *, email: str = "coach@example
         now = utcnow()
         wave = Campaign(organisation=org, name=campaign, status=status,
                         questionnaire_version=version, min_n_comments=min_n_comments,
-                        opens_at=now - dt.timedelta(days=20), closes_at=now - dt.timedelta(days=1))
+                        interim_results=interim,
+                        opens_at=now - dt.timedelta(days=20),
+                        closes_at=now + dt.timedelta(days=(14 if status == CampaignStatus.OPEN
+                                                           else -1)))
         db.session.add(wave)
         items = definition.answer_items
         columns = definition.answer_columns
@@ -110,7 +113,7 @@ def build(app: Flask, teams: dict[str, TeamSpec], *, email: str = "coach@example
                     browser_key_hash=token_hash(secrets.token_hex(16)),
                     submit_key=secrets.token_hex(16), page=len(definition.dimensions),
                     values=answer_codec.encode(columns, answers), answered=len(answers),
-                    completed_on=now.date(), in_results=True)
+                    completed_on=now.date(), in_results=released)
                 db.session.add(response)
                 if person < len(spec.comments) and text_items:
                     item = text_items[person % len(text_items)]

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from assess.extensions import db
 from assess.models import Campaign, CampaignStatus
 from assess.scoring import ScoringWarning, score_campaign
+from assess.services import release
 from assess.services.answers import instrument_spec, load_answers
 from assess.services.questionnaires import definition_of
 from assess.services.results import campaign_result
@@ -44,6 +45,7 @@ def _demo_wave2_closed(app: Flask) -> int:
         assert wave is not None
         wave.status = CampaignStatus.CLOSED
         db.session.commit()
+        release.results_state(wave)  # the close's release, as the page would record it
         return wave.id
 
 
