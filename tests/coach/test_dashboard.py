@@ -451,3 +451,33 @@ def test_team_names_link_to_the_team_page(app: Flask) -> None:
         assert (f'href="/coach/campaigns/{built.campaign_id}/results/teams/{team_id}'
                 f'?baseline=wave"><bdi data-field="team">{name}</bdi>') in html
     assert f"/results/teams/{tribe.id}" not in html  # a roll-up without a link of its own
+
+
+def test_interim_results_say_so_and_how_many_responses_wait(app: Flask) -> None:
+    import datetime as dt
+
+    from assess.models import Response, utcnow
+
+    built = build(app, {"Apollo": TeamSpec([None] * 6), "Hermes": TeamSpec([None] * 7),
+                        "Zeus": TeamSpec([None] * 8)})
+    with app.app_context():
+        campaign = db.session.get(Campaign, built.campaign_id)
+        campaign.status = CampaignStatus.OPEN
+        campaign.closes_at = utcnow() + dt.timedelta(days=7)
+        campaign.interim_results = True
+        waiting = db.session.scalars(select(Response).where(
+            Response.campaign_id == campaign.id,
+            Response.team_id == built.team_ids["Zeus"]).limit(2)).all()
+        for response in waiting:
+            response.in_results = False
+        db.session.commit()
+    html = signed_in(app).get(_url(built.campaign_id, "value=mean")).get_data(as_text=True)
+    assert "Interim results: the campaign is still open" in html
+    assert "2 responses are not yet included" in html
+    page = read(html)
+    with app.app_context():
+        t = campaign_result(db.session.get(Campaign, built.campaign_id),
+                            with_previous=False).teams
+        verdicts = _grid_verdicts(np.where(t.suppressed, np.nan, t.p), t.d)
+        for g, row in enumerate(page.rows):
+            _check_row(row, t, g, verdicts, "mean")
