@@ -49,6 +49,9 @@ REPO = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = REPO / "questionnaires"
 WAVE1, WAVE2, READINESS = "Maturity wave 1", "Maturity wave 2", "Transformation readiness"
 SMALL_TEAM = "Fjord (design studio)"
+# The small team's responses in the results: wave 2 is open with interim results, released in
+# steps of min_n = 5 per team, so none of its three is included yet.
+SMALL_TEAM_N = {WAVE1: 3, WAVE2: 0, READINESS: 3}
 DEMO_BASELINE = "Maturity wave 1 (demo baseline)"
 MATURITY = "pmo-apo-maturity"
 
@@ -112,7 +115,7 @@ def test_score_json_is_strict_and_hides_the_small_team(cli: FlaskCliRunner, camp
     assert [r["dimension"] for r in mine] == data["dimensions"]
     for r in mine:
         assert r["suppressed"] is True
-        assert r["n"] == 3
+        assert r["n"] == SMALL_TEAM_N[campaign]
         for key in ("mean", "sd", "ci_low", "ci_high", "pomp", "dont_know_rate", "rwg_j",
                     "rwg_j_lindell", "ad_m", "pmo_index", "apo_index", "level_band",
                     "level_rubric", "percentile", "d", "p", "verdict", "change"):
@@ -160,14 +163,18 @@ def _doc(key: str) -> dict[str, Any]:
 
 
 def _decoded(app: Flask, campaign: str, key: str) -> list[tuple[str, dict[str, Any]]]:
-    """(team name, decoded answers) of every complete response of the campaign."""
+    """(team name, decoded answers) of every released response of the campaign: complete and
+    ``in_results`` (tests/services/test_demo_release.py checks that the demo's flags follow
+    the release rule: all of a closed wave, whole steps of min_n of the earliest arrivals per
+    team in the open one)."""
     order = [item["id"] for d in _doc(key)["dimensions"] for item in d["items"]
              if item.get("type", "likert") != "text"]
     with app.app_context():
         rows = db.session.execute(
             select(Team.name, Response.values).join(Team, Response.team_id == Team.id)
             .join(Campaign, Response.campaign_id == Campaign.id)
-            .where(Campaign.name == campaign, Response.status == ResponseStatus.COMPLETE)
+            .where(Campaign.name == campaign, Response.status == ResponseStatus.COMPLETE,
+                   Response.in_results.is_(True))
         ).all()
     return [(team, answer_codec.decode(order, blob)) for team, blob in rows]
 
@@ -182,6 +189,8 @@ class Independent:
         self.rubric = {d["id"]: next((i["id"] for i in d["items"] if i.get("type") == "rubric"),
                                      None) for d in doc["dimensions"]}
         likert = [i["id"] for items in self.dims.values() for i in items]
+        # statistics with counts of their own (docs/scoring.md): (team, dim, key) -> count
+        self.own_counts: dict[tuple[str, str, str], int] = {}
         self.people: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for team, answers in responses:
             engaged = sum(1 for i in likert if i in answers)  # a value or "dk"
@@ -241,6 +250,7 @@ class Independent:
         rubric = self.rubric[dim]
         if rubric:
             levels = [a[rubric] for a in people if isinstance(a.get(rubric), int)]
+            self.own_counts[(team, dim, "level_rubric")] = len(levels)
             reached = [lv for lv in range(1, 6)
                        if 10 * sum(v >= lv for v in levels) >= 7 * len(levels)]
             out["level_rubric"] = max(reached)
@@ -248,6 +258,7 @@ class Independent:
             sub = [i for i in items if i.get("orientation", "neutral") == side]
             subs = [self.person_score(a, sub, 1) for a in people]
             subs = [s for s in subs if s is not None]
+            self.own_counts[(team, dim, f"{side}_index")] = len(subs)
             if sub and subs:
                 out[f"{side}_index"] = (np.mean(subs) - 1) / 4 * 100
         return out
@@ -262,14 +273,30 @@ def test_score_json_equals_an_independent_computation(cli: FlaskCliRunner, demo_
     got, got1 = cells(data), cells(wave1)
     dims = data["dimensions"]
     visible = sorted({team for (team, _), r in got.items() if not r["suppressed"]})
-    assert len(visible) == 5  # seven teams: the small one, and one more to protect it, hidden
+    # seven teams: the small one hidden, with none of its responses released yet, so no
+    # second team needs hiding to protect it (wave 1 hides one: see below)
+    assert len(visible) == 6
+    assert SMALL_TEAM not in visible
+    assert len({team for (team, _), r in got1.items() if not r["suppressed"]}) == 5
     p_rows: dict[str, list[float]] = defaultdict(list)
     checked = 0
+    min_n = data["thresholds"]["min_n"]
+    wanted = {(team, dim): now.cell(team, dim) for team in now.people for dim in dims}
     for team in visible:
         for dim in dims:
             r = got[(team, dim)]
-            want = now.cell(team, dim)
+            want = wanted[(team, dim)]
             for key, value in want.items():
+                own = now.own_counts.get((team, dim, key))
+                if own is not None and own < min_n:
+                    # a statistic with a count of its own under the threshold is hidden
+                    assert r[key] is None, (team, dim, key, own)
+                    continue
+                if own is not None and r[key] is None:
+                    # hidden to protect another team's own count under the threshold
+                    assert any(0 < now.own_counts.get((t, dim, key), 0) < min_n
+                               for t in now.people if t != team), (team, dim, key)
+                    continue
                 if isinstance(value, bool | str) or key in ("n", "n_complete", "level_band",
                                                             "level_rubric"):
                     assert r[key] == value, (team, dim, key)
@@ -302,7 +329,7 @@ def test_score_json_equals_an_independent_computation(cli: FlaskCliRunner, demo_
                 assert math.isclose(r["change_ci_high"], diff + half, abs_tol=1e-9)
                 assert r["clear_change"] == bool((diff - half > 0 or diff + half < 0)
                                                  and abs(diff) >= 0.25)
-    assert checked == 5 * len(dims)
+    assert checked == 6 * len(dims)
     # Benjamini-Hochberg within each team's report, then the verdict rule
     for team, ps in p_rows.items():
         adjusted = stats.false_discovery_control(ps, method="bh")
@@ -414,7 +441,7 @@ def test_constant_answers_say_no_spread(cli: FlaskCliRunner, demo_app: Flask):
                     status=ResponseStatus.COMPLETE, browser_key_hash=secrets.token_hex(32),
                     submit_key=secrets.token_hex(16),
                     values=answer_codec.encode(ids, dict.fromkeys(ids, 4)),
-                    answered=len(ids)))
+                    answered=len(ids), in_results=True))
         db.session.commit()
     result = invoke(cli, "score", "Flat wave", "--baseline", DEMO_BASELINE)
     assert result.exit_code == 0, result.output
@@ -517,7 +544,9 @@ def test_baseline_build_from_a_wave_and_an_organisation(cli: FlaskCliRunner):
                     "--questionnaire", MATURITY)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Stored baseline ")
-    assert "Northwind Demo (demo data): all teams (96 respondents, 10 teams)." in result.output
+    # wave 1: 51 respondents in 5 visible teams; wave 2 (interim): 5 released in each of the
+    # 6 teams of six or more, none of the three-person team, so no team hidden to protect it
+    assert "Northwind Demo (demo data): all teams (81 respondents, 11 teams)." in result.output
     listed = strict_json(invoke(cli, "baseline", "list", "--json").output)
     assert [r["name"] for r in listed] == [DEMO_BASELINE, "W1",
                                            "Northwind Demo (demo data): all teams"]
