@@ -15,9 +15,11 @@ None here already, so a template cannot show it by mistake.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
 import math
 import warnings
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -267,45 +269,65 @@ def reference_baseline(campaign: Campaign, choice: BaselineChoice = CAMPAIGN_BAS
     return None if record is None else baselines.baseline_of(record)
 
 
+def _grid(a: np.ndarray) -> list[list[Any]]:
+    """A float grid as nested lists of floats, NaN where not finite (one pass, not per cell).
+    """
+    f = np.asarray(a, dtype=np.float64)
+    out: list[list[Any]] = np.where(np.isfinite(f), f, np.nan).tolist()
+    return out
+
+
 def _cells(scores: GroupScores, verdicts: np.ndarray, p_grid: np.ndarray, value: str,
            spec: InstrumentSpec, reference: Baseline | None) -> list[list[Cell]]:
     """The cells of every row of `scores`, with the grid verdicts."""
     graded = replace(scores, verdict=verdicts)
     drawn = heat_map_cells(graded, value, level_labels=spec.level_labels, baseline=reference)
     refs = [reference.get(d) if reference is not None else None for d in scores.dimensions]
+    ref_means = [None if r is None else float(r.mean) for r in refs]
+    n_all = np.asarray(scores.n).tolist()
+    hidden_all = np.asarray(scores.suppressed).tolist()
+    comp_all = np.asarray(scores.complementary).tolist()
+    mean_all, d_all = _grid(scores.mean), _grid(scores.d)
+    lo_all, hi_all = _grid(scores.ci_low), _grid(scores.ci_high)
+    level_all, p_all = _grid(scores.level_band), _grid(p_grid)
+    verdict_all = np.asarray(verdicts).tolist()
+    divided_all = [[v is True or (isinstance(v, np.bool_) and bool(v)) for v in row]
+                   for row in np.asarray(scores.divided_views).tolist()]
+    labels = spec.level_labels
+    dims = scores.dimensions
     out = []
     for g in range(len(scores.labels)):
         row = []
-        for j, dim in enumerate(scores.dimensions):
-            n = int(scores.n[g, j])
-            if bool(scores.suppressed[g, j]):
-                comp = bool(scores.complementary[g, j])
+        for j, dim in enumerate(dims):
+            n = int(n_all[g][j])
+            if hidden_all[g][j]:
+                comp = bool(comp_all[g][j])
                 row.append(Cell(dim, n, True, comp,
                                 heat=HeatCell(hidden=True, complementary=comp, n=n)))
                 continue
             hc: HeatCell = drawn[g][j]
-            mean = _f(scores.mean[g, j])
-            d = _f(scores.d[g, j])
-            ref = refs[j]
-            diff = (mean - ref.mean if mean is not None and ref is not None and d is not None
-                    else None)
-            level = _f(scores.level_band[g, j]) if spec.has_levels else None
+            mean, d = _nan_none(mean_all[g][j]), _nan_none(d_all[g][j])
+            ref = ref_means[j]
+            diff = mean - ref if mean is not None and ref is not None and d is not None else None
+            level = _nan_none(level_all[g][j]) if spec.has_levels else None
             lvl = None if level is None else round(level)
-            label = (spec.level_labels[lvl - 1] if lvl is not None
-                     and 0 < lvl <= len(spec.level_labels) else None)
-            divided = scores.divided_views[g, j]
+            label = labels[lvl - 1] if lvl is not None and 0 < lvl <= len(labels) else None
+            shown_value = _f(hc.value)
             row.append(Cell(
                 dim, n, False, False,
                 shown=hc.text if hc.text is not None else (
-                    None if _f(hc.value) is None else f"{_f(hc.value):.2f}"),
-                value=_f(hc.value), mean=mean,
-                ci_low=_f(scores.ci_low[g, j]), ci_high=_f(scores.ci_high[g, j]),
+                    None if shown_value is None else f"{shown_value:.2f}"),
+                value=shown_value, mean=mean,
+                ci_low=_nan_none(lo_all[g][j]), ci_high=_nan_none(hi_all[g][j]),
                 level=lvl, level_label=label, difference=diff, d=d,
-                p_adjusted_grid=_f(p_grid[g, j]), verdict=verdicts[g, j],
-                divided=divided is True or (isinstance(divided, np.bool_) and bool(divided)),
-                heat=hc))
+                p_adjusted_grid=_nan_none(p_all[g][j]), verdict=verdict_all[g][j],
+                divided=divided_all[g][j], heat=hc))
         out.append(row)
     return out
+
+
+def _nan_none(v: float | None) -> float | None:
+    return None if v is None or v != v else float(v)
 
 
 def _hierarchy(campaign: Campaign, names: dict[int, str]
@@ -377,9 +399,37 @@ def _order(team_labels: Sequence[str], rollup_labels: Sequence[str],
 
 # --- instrument quality -----------------------------------------------------------------------
 
+#: Instrument quality of recently shown answer sets: it changes only when responses are
+#: released, and omega's factor fits are the slowest part of the page.
+_QUALITY_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_QUALITY_CACHE_SIZE = 16
+
+
 def _quality(definition: Questionnaire, spec: InstrumentSpec, answers: CampaignAnswers,
              labels: np.ndarray, titles: Sequence[str], org_hidden: bool
              ) -> tuple[list[Alpha], list[Icc], str | None, str | None]:
+    """:func:`_quality_of`, remembered per answer set (a digest of the answers, the team
+    labels and the instrument) for the last few campaigns shown."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (answers.values, answers.dont_know, answers.team_ids):
+        digest.update(np.ascontiguousarray(part).tobytes())
+        digest.update(repr(part.shape).encode())
+    key = (digest.hexdigest(), repr(spec), tuple(titles), org_hidden, definition.id,
+           definition.version, repr(sorted(set(labels.tolist()))))
+    if key in _QUALITY_CACHE:
+        _QUALITY_CACHE.move_to_end(key)
+        cached: tuple[list[Alpha], list[Icc], str | None, str | None] = _QUALITY_CACHE[key]
+        return cached
+    found = _quality_of(definition, spec, answers, labels, titles, org_hidden)
+    _QUALITY_CACHE[key] = found
+    while len(_QUALITY_CACHE) > _QUALITY_CACHE_SIZE:
+        _QUALITY_CACHE.popitem(last=False)
+    return found
+
+
+def _quality_of(definition: Questionnaire, spec: InstrumentSpec, answers: CampaignAnswers,
+                labels: np.ndarray, titles: Sequence[str], org_hidden: bool
+                ) -> tuple[list[Alpha], list[Icc], str | None, str | None]:
     """Alpha (Feldt interval), omega and item-rest r per focus area, and ICC(1)/ICC(2), on
     the included respondents of the released responses."""
     language = definition.language
