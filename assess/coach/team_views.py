@@ -13,8 +13,21 @@ from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from ..scoring import CampaignResult
 from ..services import baseline_choices, release, team_report, workspace
 from . import bp
+
+
+def _share_summary(campaign_id: int, result: CampaignResult) -> None:
+    """Hand this wave's visible summary to the baseline choices of the request, so that
+    listing the "wave" option does not score the wave a second time. A summary holds the
+    visible team moments only, which do not depend on the baseline compared with; if the
+    choices keep no such memory, nothing happens and they score the wave themselves."""
+    memo = request.environ.get("assess.baseline_choices")
+    if memo is None:
+        memo = request.environ["assess.baseline_choices"] = {}
+    if isinstance(memo, dict):
+        memo.setdefault(("summary", campaign_id), result.summary())
 
 
 @bp.get("/coach/campaigns/<id:campaign_id>/results/teams/<id:team_id>")
@@ -23,15 +36,15 @@ def team_results(campaign_id: int, team_id: int) -> ResponseReturnValue:
     campaign, team = workspace.campaign_team_for(current_user, campaign_id, team_id)
     state = release.results_state(campaign)  # first: it may record a release that is due
     key = request.args.get("baseline") or baseline_choices.default_key(campaign)
+    report = None
+    if state.visible:
+        choice = baseline_choices.resolve(campaign, key, team=team.name)  # 404 if unknown
+        report = team_report.team_report(campaign, team, choice)
+        _share_summary(campaign.id, report.result)
     options = baseline_choices.options(campaign, team=team.name)
     option = next((o for o in options if o.key == key), None)
     if option is None:  # a stored key listed under another name, or unknown (404)
         option = baseline_choices.option_for(campaign, key, team=team.name)
-    report = None
-    if state.visible:
-        choice = baseline_choices.resolve(campaign, key, team=team.name)
-        report = team_report.team_report(
-            campaign, team, choice, no_baseline_reason=baseline_choices.missing_reason(option))
     dashboard_url = (url_for("coach.results", campaign_id=campaign.id)
                      if "coach.results" in current_app.view_functions else None)
     return render_template(

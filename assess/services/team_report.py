@@ -45,7 +45,7 @@ from ..scoring import (
     score_campaign,
 )
 from . import baselines
-from .answers import instrument_spec, load_answers
+from .answers import load_answers
 from .questionnaires import definition_of
 from .results import CAMPAIGN_BASELINE, BaselineChoice, campaign_result, choose_baseline
 
@@ -481,7 +481,7 @@ def team_report(campaign: Campaign, team: Team, baseline: BaselineChoice = CAMPA
     answers = load_answers(campaign)
     mine = answers.team_ids == team.id
     values, dont_know, roles = answers.values[mine], answers.dont_know[mine], answers.roles[mine]
-    spec = instrument_spec(definition, campaign)
+    spec = result.spec
     if values.shape[0]:
         included = respondent_scores(values, dont_know, spec).included
         values, dont_know, roles = values[included], dont_know[included], roles[included]
