@@ -84,7 +84,8 @@ def load_answers(campaign: Campaign) -> CampaignAnswers:
 
     Released: complete and ``in_results`` (:mod:`assess.services.release`), so every result
     moves only in steps of at least ``min_n`` responses per team; whether a coach may see
-    the result at all is :func:`assess.services.release.results_state`.
+    the result at all is :func:`assess.services.release.results_state`. The roles of a
+    campaign with interim results are withheld (all None).
     """
     definition = definition_of(campaign.questionnaire_version)
     item_ids = definition.answer_columns
@@ -94,9 +95,13 @@ def load_answers(campaign: Campaign) -> CampaignAnswers:
                Response.status == ResponseStatus.COMPLETE,
                Response.in_results.is_(True))
     ).all()
+    # Role groups cut across the steps of the teams: a step of five with one team lead would
+    # move the organisation's "team lead" figures by one person. A campaign with interim
+    # results is therefore scored without roles (docs/anonymity.md).
+    with_roles = not campaign.interim_results
     if rows:
         team_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        roles = np.array([r[1] for r in rows], dtype=object)
+        roles = np.array([r[1] if with_roles else None for r in rows], dtype=object)
         values, dont_know = answer_codec.to_matrix([r[2] for r in rows], len(item_ids))
     else:
         team_ids = np.zeros(0, dtype=np.int64)

@@ -61,11 +61,12 @@ def context(w: Wave, team_id: int) -> survey.LinkContext:
     return ctx
 
 
-def submit(w: Wave, team_id: int, rng: random.Random | None = None) -> int:
+def submit(w: Wave, team_id: int, rng: random.Random | None = None,
+           role: str | None = None) -> int:
     """One respondent of the team answers every scored question and submits; the response id."""
     rng = rng or random.Random(0)
     ctx = context(w, team_id)
-    new = survey.start_response(ctx, None)
+    new = survey.start_response(ctx, role)
     draft = survey.find_response(ctx, new.uid, new.proof)
     assert draft is not None
     answers = {item_id: rng.randint(1, 5) for item_id in ctx.definition.answer_columns}
