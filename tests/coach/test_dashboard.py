@@ -481,3 +481,29 @@ def test_interim_results_say_so_and_how_many_responses_wait(app: Flask) -> None:
         verdicts = _grid_verdicts(np.where(t.suppressed, np.nan, t.p), t.d)
         for g, row in enumerate(page.rows):
             _check_row(row, t, g, verdicts, "mean")
+
+
+def test_the_map_colours_exactly_the_cells_with_a_clear_grid_verdict(demo_app: Flask) -> None:
+    campaign_id = _demo_wave2_closed(demo_app)
+    html = _demo_client(demo_app).get(_url(campaign_id, "value=level")).get_data(as_text=True)
+    svg = re.search(r'<svg[^>]*chart-heat-map.*?</svg>', html, re.S).group(0)
+    page = read(html)
+    table = {"above": 0, "below": 0, "hidden": 0}
+    for row in page.rows:
+        for dim in row.cells:
+            verdict = row.get(dim, "verdict")
+            if row.get(dim, "hidden") is not None:
+                table["hidden"] += 1
+            elif verdict is not None and verdict.text.endswith("clearly above"):
+                table["above"] += 1
+            elif verdict is not None and verdict.text.endswith("clearly below"):
+                table["below"] += 1
+    assert svg.count('class="chart-cell chart-cell-above"') == table["above"]
+    assert svg.count('class="chart-cell chart-cell-below"') == table["below"]
+    assert svg.count('class="chart-cell chart-cell-missing"') == table["hidden"]
+    assert table["below"] > 0
+    # a hidden cell is hatched, never filled with a verdict colour
+    for cell in re.findall(r'<g class="chart-cell chart-cell-missing">.*?</g>', svg, re.S):
+        assert "#56B4E9" not in cell
+        assert "#E69F00" not in cell
+        assert "not enough" in cell or "protect" in cell
