@@ -7,7 +7,8 @@ Watching a team's numbers move with each submission would reveal each person's a
 
 * A campaign with interim results releases a team's pending responses (complete, not yet
   released) as soon as there are at least ``min_n`` of them: in the same transaction as the
-  submit that makes them ``min_n`` (:func:`release_in_transaction`).
+  submit that makes them ``min_n`` (:func:`release_team_locked`, under the lock the submit
+  took with :func:`lock_team`).
 * At close the same rule applies, so a remainder of fewer than ``min_n`` responses since a
   team's last step stays out of the final numbers for good. The one exception is a campaign
   of which nothing was ever released: then nothing was ever shown, and the close releases
@@ -16,6 +17,8 @@ Watching a team's numbers move with each submission would reveal each person's a
 * Whatever is shown was released (stored) before: :func:`results_state` records a release
   that became due by time (a window that ended without a close), so a later step is always
   measured from what a coach may have seen.
+* A campaign with interim results is scored without roles (``services.answers``): a step
+  may hold a single team lead, whose answers the organisation's role breakdown would show.
 
 Concurrency: the release runs under a row lock on the team's link (``SELECT ... FOR UPDATE``
 on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` serialises every writer), so two submits of one
@@ -88,9 +91,9 @@ def results_state(campaign: Campaign) -> ResultsState:
     closed = state == "closed"
     interim = state == "open" and bool(campaign.interim_results)
     visible = closed or interim
-    if visible and _release_is_due(campaign, closed):
-        release_due(campaign)
     pending = _pending_counts(campaign.id)
+    if visible and _release_is_due(campaign, pending, closed) and release_due(campaign):
+        pending = _pending_counts(campaign.id)
     reason = None
     if not visible:
         reason = OPEN_REASON if state == "open" else NOT_OPEN_REASON
@@ -161,24 +164,22 @@ def lock_team(campaign_id: int, team_id: int) -> None:
     _sql().execute(_LOCK_LINK, {"campaign_id": campaign_id, "team_id": team_id})
 
 
-def release_in_transaction(campaign_id: int, team_id: int | None = None, *,
-                           locked: bool = False) -> int:
+def release_in_transaction(campaign_id: int, team_id: int | None = None) -> int:
     """The release rule inside the caller's write transaction; returns responses released.
 
-    Locks the team's link (or every link of the campaign, in id order) unless ``locked``
-    says the caller holds that lock already, then reads the campaign afresh: on PostgreSQL a
-    statement after the lock sees everything committed before it.
+    Locks the team's link (or every link of the campaign, in id order), then reads the
+    campaign afresh: on PostgreSQL a statement after the lock sees everything committed
+    before it (a submit that completed a response first).
     """
-    if not locked:
-        before = _sql().execute(_CAMPAIGN, {"campaign_id": campaign_id}).first()
-        if before is None:
-            return 0
-        if team_id is None or window_state(before.status, before.opens_at,
-                                           before.closes_at) == "closed":
-            # A closed campaign's first release takes every team at once: lock them all.
-            _sql().execute(_LOCK_LINKS, {"campaign_id": campaign_id})
-        else:
-            lock_team(campaign_id, team_id)
+    before = _sql().execute(_CAMPAIGN, {"campaign_id": campaign_id}).first()
+    if before is None:
+        return 0
+    if team_id is None or window_state(before.status, before.opens_at,
+                                       before.closes_at) == "closed":
+        # A closed campaign's first release takes every team at once: lock them all.
+        _sql().execute(_LOCK_LINKS, {"campaign_id": campaign_id})
+    else:
+        lock_team(campaign_id, team_id)
     row = _sql().execute(_CAMPAIGN, {"campaign_id": campaign_id}).first()
     if row is None:
         return 0
@@ -232,8 +233,7 @@ def _pending_counts(campaign_id: int) -> dict[int, int]:
     return {int(t): int(n) for t, n in rows if n}
 
 
-def _release_is_due(campaign: Campaign, closed: bool) -> bool:
-    pending = _pending_counts(campaign.id)
+def _release_is_due(campaign: Campaign, pending: dict[int, int], closed: bool) -> bool:
     if not pending:
         return False
     if any(n >= campaign.min_n for n in pending.values()):
