@@ -28,7 +28,7 @@ team that finish at once count and release exactly once, never in two overlappin
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.engine import Connection
@@ -52,9 +52,8 @@ class ResultsState:
     reason: str | None       # why not visible (a sentence for the page), else None
     pending: dict[int, int]  # team_id -> completed responses not yet included
     pending_total: int
-    min_n: int = 0
-    closed: bool = False
-    _teams: tuple[int, ...] = field(default=(), repr=False)
+    min_n: int = 0           # the campaign's threshold: the size of a step
+    closed: bool = False     # the final numbers (a remainder left out stays out)
 
     def pending_note(self, team_id: int | None = None) -> str | None:
         """The sentence a page shows: how many responses are not yet included and why.
