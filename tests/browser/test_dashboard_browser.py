@@ -71,3 +71,27 @@ def test_the_keyboard_reaches_the_value_switch(page: Page, live_server) -> None:
     page.wait_for_url(f"**value={chosen}**")
     expect(page.locator(f"input[type=radio][name=value][value={chosen}]")).to_be_checked()
     _check(page)
+
+
+def test_hostile_team_names_stay_literal_and_short(page: Page, live_server) -> None:
+    from assess.extensions import db
+    from assess.models import Campaign
+
+    campaign_id = _closed_wave(live_server)
+    names = ["<img src=x onerror=alert(1)> " + "Platform" * 1250,
+             "\u202e\u05e6\u05d5\u05d5\u05ea \u05e4\u05dc\u05d8\u05e4\u05d5\u05e8\u05de\u05d4"]
+    with live_server.app.app_context():
+        wave = db.session.get(Campaign, campaign_id)
+        teams = sorted((link.team for link in wave.team_links), key=lambda t: t.name)
+        for team, name in zip(teams[-2:], names, strict=True):
+            team.name = name
+        db.session.commit()
+    page.set_viewport_size(PHONE)
+    _sign_in(page, live_server)
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    page.goto(f"{live_server.url}/coach/campaigns/{campaign_id}/results")
+    long_cell = page.locator("th.team-name", has_text="Platform").first
+    expect(long_cell).to_be_visible()
+    assert long_cell.bounding_box()["height"] < 160
+    assert page.locator("th.team-name bdi", has_text="<img src=x").count() == 1
+    _check(page)
