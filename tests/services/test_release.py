@@ -228,6 +228,25 @@ def test_close_releases_a_team_that_reached_min_n_without_a_step(org: Organisati
     assert released(w, b) == set()
 
 
+def test_interim_results_switched_off_keep_the_step_rule_at_close(org: Organisation) -> None:
+    """Steps shown while interim results were on are not undone: the close measures the
+    final numbers from them, so a remainder stays out."""
+    w = wave(org, teams=2, min_n=3)
+    a, b = w.team_ids
+    for _ in range(4):
+        submit(w, a)   # 3 released while interim
+    campaign = w.campaign
+    campaign.interim_results = False
+    db.session.commit()
+    for _ in range(2):
+        submit(w, b)
+    assert not release.results_state(w.campaign).visible
+    close(w)
+    assert len(released(w, a)) == 3
+    assert released(w, b) == set()
+    assert release.results_state(w.campaign).pending == {a: 1, b: 2}
+
+
 def test_an_interim_campaign_that_never_reached_min_n_releases_everything_at_close(
         org: Organisation) -> None:
     w = wave(org, teams=2, min_n=3)
