@@ -507,3 +507,21 @@ def test_the_map_colours_exactly_the_cells_with_a_clear_grid_verdict(demo_app: F
         assert "#56B4E9" not in cell
         assert "#E69F00" not in cell
         assert "not enough" in cell or "protect" in cell
+
+
+def test_a_readiness_wave_shows_its_verdicts_without_levels(app: Flask) -> None:
+    built = build(app, {"Apollo": TeamSpec([None] * 6, level=4.2),
+                        "Hermes": TeamSpec([None] * 7, level=2.0)},
+                  key="transformation-readiness")
+    html = signed_in(app).get(_url(built.campaign_id, "value=level")).get_data(as_text=True)
+    assert 'value="level"' not in html
+    assert re.search(r'value="mean" checked', html)
+    page = read(html)
+    with app.app_context():
+        result = campaign_result(db.session.get(Campaign, built.campaign_id),
+                                 with_previous=False)
+        verdicts = result.readiness.teams
+    for row in page.rows:
+        field = row.get("readiness", "readiness")
+        expected = verdicts.verdict[verdicts.labels.index(row.label)]
+        assert (field.text if field else None) == expected

@@ -223,3 +223,24 @@ def test_open_campaign_results_state(app: Flask) -> None:
         state = results_state(db.session.get(Campaign, wave.campaign_id))
         assert not state.visible
         assert state.reason
+
+
+def test_a_closed_wave_without_responses_and_a_readiness_wave(app: Flask) -> None:
+    empty = build(app, {"A": TeamSpec([]), "B": TeamSpec([])}, campaign="Empty")
+    set_parents(app, empty.organisation_id, {"A": "Tribe", "B": "Tribe"})
+    readiness = build(app, {"A": TeamSpec([None] * 6), "B": TeamSpec([None] * 7)},
+                      campaign="Readiness", key="transformation-readiness",
+                      organisation="Other", email="other@example.org")
+    with app.app_context():
+        view = dashboard(db.session.get(Campaign, empty.campaign_id))
+        assert all(c.hidden for r in view.rows for c in r.cells)
+        assert [r.kind for r in view.rows] == ["rollup", "team", "team"]
+        assert view.method.alphas == ()
+        own = dashboard(db.session.get(Campaign, readiness.campaign_id))
+        assert own.readiness is not None
+        assert own.readiness.own
+        assert all(r.kind == "team" for r in own.rows)
+        assert {r.readiness for r in own.rows} <= {"ready", "conditionally ready", "not yet"}
+        # no maturity wave of these teams has results: no matrix, and the page says so
+        assert own.readiness.matrix is None
+        assert own.readiness.note
