@@ -525,3 +525,13 @@ def test_a_readiness_wave_shows_its_verdicts_without_levels(app: Flask) -> None:
         field = row.get("readiness", "readiness")
         expected = verdicts.verdict[verdicts.labels.index(row.label)]
         assert (field.text if field else None) == expected
+
+
+@pytest.mark.parametrize("query", ["", "value=mean", "value=difference",
+                                   "baseline=wave&value=difference", "baseline=none",
+                                   "baseline=previous"])
+def test_no_none_nan_or_infinity_reaches_the_page(demo_app: Flask, query: str) -> None:
+    campaign_id = _demo_wave2_closed(demo_app)
+    html = _demo_client(demo_app).get(_url(campaign_id, query)).get_data(as_text=True)
+    for bad in (r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"\binf\b", r"\bInfinity\b"):
+        assert re.search(bad, html) is None, bad
