@@ -12,25 +12,40 @@ from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from ..scoring import CampaignResult
 from ..services import baseline_choices, dashboard, workspace
 from . import bp
+
+
+def _share_summary(campaign_id: int, result: CampaignResult) -> None:
+    """Hand this wave's visible summary to the baseline choices of the request (as the team
+    page does), so that listing the "wave" option does not score the wave a second time. A
+    summary holds the visible team moments only, which do not depend on the baseline."""
+    memo = request.environ.get("assess.baseline_choices")
+    if memo is None:
+        memo = request.environ["assess.baseline_choices"] = {}
+    if isinstance(memo, dict):
+        memo.setdefault(("summary", campaign_id), result.summary())
 
 
 @bp.get("/coach/campaigns/<id:campaign_id>/results")
 @login_required
 def results(campaign_id: int) -> ResponseReturnValue:
     campaign = workspace.campaign_for(current_user, campaign_id)
+    state = dashboard.results_state(campaign)  # first: it may record a release that is due
     key = request.args.get("baseline") or baseline_choices.default_key(campaign)
+    value = request.args.get("value") or None
+    view = None
+    choice = baseline_choices.resolve(campaign, key) if state.visible else None  # 404 if unknown
+    if state.visible:
+        view = dashboard.dashboard(campaign, choice, value=value)
+        _share_summary(campaign.id, view.result)
     options = baseline_choices.options(campaign)
     option = next((o for o in options if o.key == key), None)
     if option is None:  # a stored key listed under another name, or unknown (404)
         option = baseline_choices.option_for(campaign, key)
-    value = request.args.get("value") or None
-    state = dashboard.results_state(campaign)
-    view = None
-    if state.visible:
-        choice = baseline_choices.resolve(campaign, key)
-        view = dashboard.dashboard(campaign, choice, value=value, option=option)
+    if view is not None:
+        view = dashboard.with_provenance(view, campaign, option)
     team_page = "coach.team_results" in current_app.view_functions
     return render_template(
         "coach/dashboard.html", campaign=campaign, view=view, state=state,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import math
 import warnings
 from collections import OrderedDict
@@ -29,7 +28,7 @@ from sqlalchemy import select
 
 from ..definitions import Questionnaire
 from ..extensions import db
-from ..models import BaselineRecord, Campaign, CampaignStatus, QuestionnaireVersion, Team
+from ..models import BaselineRecord, Campaign, QuestionnaireVersion, Team
 from ..reports.charts import (
     Chart,
     HeatCell,
@@ -57,9 +56,10 @@ from ..scoring import (
     reverse_key,
 )
 from ..scoring.rollup import Rollups, grid_verdicts, score_rollups
-from . import baselines
+from . import baselines, release
 from .answers import CampaignAnswers, instrument_spec, load_answers, team_names
 from .questionnaires import definition_of
+from .release import ResultsState
 from .results import CAMPAIGN_BASELINE, BaselineChoice, campaign_result, choose_baseline
 
 HIDDEN = "not enough responses"
@@ -216,6 +216,7 @@ class Dashboard:
     method: Method
     result: CampaignResult = field(repr=False, compare=False)
     rollups: Rollups | None = field(repr=False, compare=False, default=None)
+    reference: Baseline | None = field(repr=False, compare=False, default=None)
 
     @property
     def has_rollups(self) -> bool:
@@ -224,30 +225,9 @@ class Dashboard:
 
 # --- results visibility -----------------------------------------------------------------------
 
-class ClosedOnly:
-    """Results appear when the campaign closes; no interim results (the rule until
-    :mod:`assess.services.release` exists)."""
-
-    interim = False
-    pending_total = 0
-
-    def __init__(self, campaign: Campaign) -> None:
-        self.pending: dict[int, int] = {}
-        self.visible = campaign.status == CampaignStatus.CLOSED
-        self.reason = (None if self.visible else
-                       "Results appear when the campaign closes, so that nobody's answers "
-                       "can be worked out by watching the numbers move.")
-
-    def pending_note(self, team_id: int | None = None) -> str | None:  # noqa: ARG002
-        return None
-
-
-def results_state(campaign: Campaign) -> Any:
-    """The release state of the campaign's results (``assess.services.release``)."""
-    try:
-        release = importlib.import_module("assess.services.release")
-    except ImportError:
-        return ClosedOnly(campaign)
+def results_state(campaign: Campaign) -> ResultsState:
+    """The release state of the campaign's results (:func:`assess.services.release.
+    results_state`): call it before scoring, since it may record a release that is due."""
     return release.results_state(campaign)
 
 
@@ -711,4 +691,12 @@ def dashboard(campaign: Campaign, baseline: BaselineChoice = CAMPAIGN_BASELINE, 
         organisation=tuple(org_cells), organisation_radar=org_radar,
         organisation_n=None if bool(org.counts_suppressed[0]) else int(org.n_respondents[0]),
         baseline_name=result.baseline_name, readiness=readiness, method=method,
-        result=result, rollups=rollups)
+        result=result, rollups=rollups, reference=reference)
+
+
+def with_provenance(view: Dashboard, campaign: Campaign, option: Any) -> Dashboard:
+    """The view with its baseline's provenance read from the chosen option (a
+    :class:`~assess.services.baseline_choices.BaselineOption`), for a view built before the
+    options were listed."""
+    provenance = _provenance(campaign, view.result, option, view.reference, view.titles)
+    return replace(view, method=replace(view.method, provenance=provenance))
