@@ -32,7 +32,7 @@ from assess.services.csv_cells import formula_like, strict_csv_cell
 from assess.services.questionnaires import definition_of
 from tests.coach.team_page_support import Built, TeamSpec, build
 
-HOSTILE_COMMENTS = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)", "\t=1", " =2+2", "＝1+1"]
+HOSTILE_COMMENTS = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)", "\t=1", " =2+2", "\uff1d1+1"]
 BIG = "=cmd|' /C calc'!A0"      # 12 respondents, 11 members and a lead
 TEN = "+1"                      # 10 members: exactly the comment threshold
 AT = "-1"                       # 5 members: exactly the threshold
@@ -319,7 +319,7 @@ def test_raw_responses_only_of_teams_at_or_above_the_threshold(ctx: Campaign) ->
     assert about["comments"].startswith("not in the CSV")
     text = exports.export_responses(ctx, "csv").data.decode()
     for comment in ("Plain words, with a comma", "under the comment threshold",
-                    "hidden team's comment", "＝1+1", " =2+2"):
+                    "hidden team's comment", "\uff1d1+1", " =2+2"):
         assert comment not in text
 
 
@@ -421,7 +421,7 @@ def test_raw_responses_carry_no_ids_or_dates(ctx: Campaign) -> None:
 
 @pytest.mark.parametrize("value", [
     "=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)", "\t=1", "\r=1", " =1", "  +1", "\u00a0@x",
-    "\n=1", "＝1+1", "＋1", "－1", "＠x", " \t=1",
+    "\n=1", "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20x", " \t=1",
 ])
 def test_formula_like_text_is_neutralised(value: str) -> None:
     assert formula_like(value)
