@@ -1,8 +1,9 @@
 """Coach views: thin, each parses, calls a service and renders.
 
 Every page with an id in its address finds its object through :mod:`assess.services.workspace`,
-scoped to the signed-in coach: another organisation's id answers 404, like one that does not
-exist. GET never changes anything; every POST carries the CSRF token (checked app-wide).
+scoped to the signed-in coach (or any organisation, for an administrator): another
+organisation's id answers 404, like one that does not exist, and so does every such page to an
+anonymous visitor. GET never changes anything; every POST carries the CSRF token (checked app-wide).
 """
 
 from __future__ import annotations
@@ -18,6 +19,16 @@ from ..models import Campaign, CampaignStatus, Organisation, Team
 from ..services import links, setup, workspace
 from . import bp
 from .forms import AddTeamsForm, CampaignForm, ConfirmForm, LinkActionForm, TeamForm
+
+
+@bp.before_request
+def _no_address_with_an_id_for_anonymous_visitors() -> None:
+    """Anonymous visitors (a respondent's survey session included) get 404 on every page
+    with an id in its address, the same answer as for an id that does not exist: the address
+    of a campaign or team says nothing to someone who is not signed in. Pages without an id
+    (the workspace home) still lead to the sign-in page."""
+    if request.view_args and not current_user.is_authenticated:
+        abort(404)
 
 
 @bp.route("/")
@@ -282,10 +293,11 @@ def manage_link(campaign_id: int, team_id: int) -> ResponseReturnValue:
 
     With ``step=ask`` (the buttons on the pages) the coach is asked first.
     """
+    # The team first: to anyone but its coaches the address does not exist, whatever is posted.
+    target, team = workspace.campaign_team_for(current_user, campaign_id, team_id)
     form = LinkActionForm()
     if not form.validate_on_submit():
         abort(400)
-    target, team = workspace.campaign_team_for(current_user, campaign_id, team_id)
     if form.asks_first:
         return redirect(url_for("coach.confirm_link", campaign_id=target.id, team_id=team.id,
                                 action=form.action.data,

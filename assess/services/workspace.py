@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Campaign, CampaignStatus, Membership, Organisation, Team, User
 from . import links, setup
 from .questionnaires import definition_of
+
+S = TypeVar("S", bound=Select[Any])
 
 
 @dataclass(frozen=True)
@@ -98,21 +101,36 @@ def teams_of(org: Organisation) -> tuple[TeamBrief, ...]:
                  for t in sorted(org.teams, key=lambda t: t.name))
 
 
+def _may_see_every_organisation(user: User) -> bool:
+    """An enabled administrator reads and manages every organisation's workspace (pages
+    with an id in their address); a coach only those of its memberships."""
+    return user.role == "admin" and user.is_enabled
+
+
+def _scoped(statement: S, organisation_id: Any, user: User) -> S:
+    """``statement`` limited to the organisations ``user`` may see (matched on
+    ``organisation_id``, the statement's organisation column)."""
+    if _may_see_every_organisation(user):
+        return statement
+    return statement.where(organisation_id.in_(
+        select(Membership.organisation_id).where(Membership.user_id == user.id)))
+
+
 def organisation_for(user: User, organisation_id: int) -> Organisation:
-    """One of the coach's organisations; NotFound for anything else (no existence oracle)."""
-    org = db.session.scalar(
-        select(Organisation).join(Membership)
-        .where(Organisation.id == organisation_id, Membership.user_id == user.id))
+    """One of the coach's organisations (any, for an administrator); NotFound for anything
+    else (no existence oracle)."""
+    org = db.session.scalar(_scoped(
+        select(Organisation).where(Organisation.id == organisation_id), Organisation.id, user))
     if org is None:
         raise NotFound("no such organisation")
     return org
 
 
 def team_for(user: User, team_id: int) -> Team:
-    """A team of one of the coach's organisations; NotFound otherwise."""
-    team = db.session.scalar(
-        select(Team).join(Membership, Membership.organisation_id == Team.organisation_id)
-        .where(Team.id == team_id, Membership.user_id == user.id))
+    """A team of one of the coach's organisations (any, for an administrator); NotFound
+    otherwise."""
+    team = db.session.scalar(_scoped(
+        select(Team).where(Team.id == team_id), Team.organisation_id, user))
     if team is None:
         raise NotFound("no such team")
     return team
@@ -232,13 +250,13 @@ def invitation(user: User, campaign_id: int, team_id: int) -> Invitation:
 
 
 def campaign_for(user: User, campaign_id: int) -> Campaign:
-    """A campaign of one of the coach's organisations; NotFound for anything else.
+    """A campaign of one of the coach's organisations (any, for an administrator); NotFound for
+    anything else.
 
     The same answer for "does not exist" and "not yours": no existence oracle.
     """
-    campaign = db.session.scalar(
-        select(Campaign).join(Membership, Membership.organisation_id == Campaign.organisation_id)
-        .where(Campaign.id == campaign_id, Membership.user_id == user.id))
+    campaign = db.session.scalar(_scoped(
+        select(Campaign).where(Campaign.id == campaign_id), Campaign.organisation_id, user))
     if campaign is None:
         raise NotFound("no such campaign")
     return campaign
