@@ -12,20 +12,8 @@ from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from ..scoring import CampaignResult
 from ..services import baseline_choices, dashboard, workspace
 from . import bp
-
-
-def _share_summary(campaign_id: int, result: CampaignResult) -> None:
-    """Hand this wave's visible summary to the baseline choices of the request (as the team
-    page does), so that listing the "wave" option does not score the wave a second time. A
-    summary holds the visible team moments only, which do not depend on the baseline."""
-    memo = request.environ.get("assess.baseline_choices")
-    if memo is None:
-        memo = request.environ["assess.baseline_choices"] = {}
-    if isinstance(memo, dict):
-        memo.setdefault(("summary", campaign_id), result.summary())
 
 
 @bp.get("/coach/campaigns/<id:campaign_id>/results")
@@ -39,7 +27,7 @@ def results(campaign_id: int) -> ResponseReturnValue:
     choice = baseline_choices.resolve(campaign, key) if state.visible else None  # 404 if unknown
     if state.visible:
         view = dashboard.dashboard(campaign, choice, value=value)
-        _share_summary(campaign.id, view.result)
+        baseline_choices.remember_summary(campaign, view.result)
     options = baseline_choices.options(campaign)
     option = next((o for o in options if o.key == key), None)
     if option is None:  # a stored key listed under another name, or unknown (404)

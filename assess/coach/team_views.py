@@ -13,21 +13,8 @@ from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from ..scoring import CampaignResult
 from ..services import baseline_choices, release, team_report, workspace
 from . import bp
-
-
-def _share_summary(campaign_id: int, result: CampaignResult) -> None:
-    """Hand this wave's visible summary to the baseline choices of the request, so that
-    listing the "wave" option does not score the wave a second time. A summary holds the
-    visible team moments only, which do not depend on the baseline compared with; if the
-    choices keep no such memory, nothing happens and they score the wave themselves."""
-    memo = request.environ.get("assess.baseline_choices")
-    if memo is None:
-        memo = request.environ["assess.baseline_choices"] = {}
-    if isinstance(memo, dict):
-        memo.setdefault(("summary", campaign_id), result.summary())
 
 
 @bp.get("/coach/campaigns/<id:campaign_id>/results/teams/<id:team_id>")
@@ -40,7 +27,7 @@ def team_results(campaign_id: int, team_id: int) -> ResponseReturnValue:
     if state.visible:
         choice = baseline_choices.resolve(campaign, key, team=team.name)  # 404 if unknown
         report = team_report.team_report(campaign, team, choice)
-        _share_summary(campaign.id, report.result)
+        baseline_choices.remember_summary(campaign, report.result)
     options = baseline_choices.options(campaign, team=team.name)
     option = next((o for o in options if o.key == key), None)
     if option is None:  # a stored key listed under another name, or unknown (404)

@@ -46,7 +46,7 @@ from sqlalchemy import or_, select
 from ..errors import NotFound
 from ..extensions import db
 from ..models import BaselineRecord, Campaign, Organisation, QuestionnaireVersion
-from ..scoring import Baseline, BaselineDimension, WaveSummary
+from ..scoring import Baseline, BaselineDimension, CampaignResult, WaveSummary
 from . import baselines
 from .questionnaires import definition_of
 from .results import BaselineChoice, campaign_result
@@ -97,6 +97,13 @@ def _memo() -> dict[Any, Any]:
         return {}
     memo: dict[Any, Any] = request.environ.setdefault("assess.baseline_choices", {})
     return memo
+
+
+def remember_summary(campaign: Campaign, result: CampaignResult) -> None:
+    """Keep a result the page has already scored as this request's summary of the wave, so
+    that listing the "wave" option does not score the wave a second time. A summary holds the
+    visible team moments only, which do not depend on the baseline compared with."""
+    _memo().setdefault(("summary", campaign.id), result.summary())
 
 
 def _summary(campaign: Campaign) -> WaveSummary:
