@@ -12,8 +12,6 @@ is added (or this test names the argument it cannot fill).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -55,7 +53,7 @@ def ids(demo_app: Flask) -> dict[str, object]:
 
 
 @pytest.fixture
-def visitors(demo_app: Flask) -> Iterator[dict[str, FlaskClient]]:
+def visitors(demo_app: Flask) -> dict[str, FlaskClient]:
     with demo_app.app_context():
         create_coach("other.coach@example.org", "Other Ltd", PASSWORD)
         create_coach("admin@example.org", None, PASSWORD, role="admin")
@@ -74,7 +72,7 @@ def visitors(demo_app: Flask) -> Iterator[dict[str, FlaskClient]]:
     assert respondent.get(url[url.index("/s/"):]).status_code == 302
     clients["respondent"] = respondent
     clients["anonymous"] = demo_app.test_client()
-    yield clients
+    return clients
 
 
 def test_the_matrix_covers_the_results_pages_and_exports(demo_app: Flask) -> None:
