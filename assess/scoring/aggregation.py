@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from ._exact import mean_hundredths
@@ -45,6 +45,25 @@ def _tristate(values: NDArray[Any], defined: NDArray[np.bool_]) -> NDArray[np.ob
     out = np.full(values.shape, None, dtype=object)
     out[defined] = values[defined]
     return out
+
+
+def verdict_of(p_adjusted: ArrayLike, d: ArrayLike, alpha: float, min_effect: float
+               ) -> NDArray[np.object_]:
+    """The verdict against a baseline per cell: "clearly above" or "clearly below" where the
+    adjusted p is below `alpha` and ``|d| >= min_effect`` (|d| rounded to 9 decimals, so
+    that 0.2 computed as 0.19999999999999998 counts), by the sign of d; "in line" where both
+    are finite otherwise; None without a test. The one implementation of the rule: the
+    campaign's per-team verdicts and the heat map's grid-wide ones both call it."""
+    p = np.asarray(p_adjusted, dtype=np.float64)
+    effect = np.asarray(d, dtype=np.float64)
+    if p.shape != effect.shape:
+        raise ValueError(f"p_adjusted and d must have one shape, got {p.shape} and {effect.shape}")
+    decided = np.isfinite(p) & np.isfinite(effect)
+    with np.errstate(invalid="ignore"):
+        strong = (p < alpha) & (np.round(np.abs(effect), 9) >= min_effect)
+    verdict = np.where(strong, np.where(effect > 0, "clearly above", "clearly below"),
+                       "in line").astype(object)
+    return _tristate(verdict, decided)
 
 
 def _score_groups(
@@ -311,10 +330,7 @@ def _compare_baseline(
     g["p"] = p
     g["p_adjusted"] = adjust_pvalues(p, method="bh", axis=1)
     g["p_adjusted_grid"] = adjust_pvalues(p, method="bh")
-    decided = np.isfinite(g["p_adjusted"]) & np.isfinite(d)
-    strong = (g["p_adjusted"] < spec.alpha) & (np.round(np.abs(d), 9) >= spec.min_effect)
-    verdict = np.where(strong, np.where(d > 0, "clearly above", "clearly below"), "in line")
-    g["verdict"] = _tristate(verdict.astype(object), decided)
+    g["verdict"] = verdict_of(g["p_adjusted"], d, spec.alpha, spec.min_effect)
     return notes
 
 

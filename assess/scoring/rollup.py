@@ -26,10 +26,11 @@ agreement, and the comparison with the baseline. Statistics with counts of their
 don't-know rate, the PMO and APO indices and their quadrant, the rubric level) are not
 rolled up: they are NaN (or None) in every roll-up cell, so their counts need no protection.
 
-:func:`verdict_of` is the verdict rule ("clearly above" / "clearly below" need an adjusted
-p < alpha and ``|d| >= min_effect``; "in line" otherwise; None without a test), and
-:func:`grid_verdicts` applies it to p-values adjusted (Benjamini-Hochberg) over every cell of
-a heat map at once: teams and roll-ups together, as STATISTICS.md asks for heat maps.
+:func:`verdict_of` (from :mod:`.aggregation`, where the campaign's verdicts use it too) is
+the verdict rule ("clearly above" / "clearly below" need an adjusted p < alpha and
+``|d| >= min_effect``; "in line" otherwise; None without a test), and :func:`grid_verdicts`
+applies it to p-values adjusted (Benjamini-Hochberg) over every cell of a heat map at once:
+teams and roll-ups together, as STATISTICS.md asks for heat maps.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._groups import factorize
-from .aggregation import _build, _compare_baseline, _hide_cells, _score_groups
+from .aggregation import _build, _compare_baseline, _hide_cells, _score_groups, verdict_of
 from .baseline import Baseline
 from .comparison import adjust_pvalues
 from .instrument import InstrumentSpec
@@ -76,26 +77,6 @@ class Rollups:
     scores: GroupScores
     teams: tuple[tuple[Any, ...], ...]
     depth: tuple[int, ...]
-
-
-def verdict_of(p_adjusted: ArrayLike, d: ArrayLike, alpha: float, min_effect: float
-               ) -> NDArray[np.object_]:
-    """The verdict against a baseline per cell: "clearly above" or "clearly below" where the
-    adjusted p is below `alpha` and ``|d| >= min_effect`` (|d| rounded to 9 decimals, as the
-    engine does, so that 0.2 computed as 0.19999999999999998 counts), by the sign of d;
-    "in line" where both are finite otherwise; None without a test."""
-    p = np.asarray(p_adjusted, dtype=np.float64)
-    effect = np.asarray(d, dtype=np.float64)
-    if p.shape != effect.shape:
-        raise ValueError(f"p_adjusted and d must have one shape, got {p.shape} and {effect.shape}")
-    decided = np.isfinite(p) & np.isfinite(effect)
-    with np.errstate(invalid="ignore"):
-        strong = (p < alpha) & (np.round(np.abs(effect), 9) >= min_effect)
-    verdict = np.where(strong, np.where(effect > 0, "clearly above", "clearly below"),
-                       "in line").astype(object)
-    out = np.full(p.shape, None, dtype=object)
-    out[decided] = verdict[decided]
-    return out
 
 
 def grid_verdicts(grids: Sequence[GroupScores], spec: InstrumentSpec
