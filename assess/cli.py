@@ -348,7 +348,7 @@ def _print_baseline(record: BaselineRecord, as_json: bool) -> None:
 def score(campaign: str, baseline_ref: str | None, as_json: bool) -> None:
     """Score CAMPAIGN per team and dimension (hidden cells say "not enough responses")."""
     from .cli_text import describe_result
-    from .services import results
+    from .services import release, results
     from .services.lookup import campaign_by_ref
 
     try:
@@ -359,7 +359,12 @@ def score(campaign: str, baseline_ref: str | None, as_json: bool) -> None:
     except AssessError as error:
         _fail(str(error))
         return
+    notice = release.score_notice(target)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        if notice:  # on stderr, so that stdout stays the JSON the exports equal
+            click.echo(notice, err=True)
         return
     click.echo(describe_result(result))
+    if notice:
+        click.echo(f"\n{notice}")

@@ -98,7 +98,7 @@ def test_score_text_says_not_enough_responses_for_the_small_team(cli: FlaskCliRu
     block = [line for line in itertools.takewhile(lambda s: s.startswith("  "), after)]
     assert block
     assert all(line.endswith(": not enough responses") for line in block)
-    data = strict_json(invoke(cli, "score", campaign, "--json").output)
+    data = strict_json(invoke(cli, "score", campaign, "--json").stdout)
     # Each dimension by its title, with its id in brackets, in report order.
     named = [line.strip().rsplit(": ", 1)[0] for line in block]
     assert [name.rsplit(" [", 1)[1].rstrip("]") for name in named] == data["dimensions"]
@@ -110,7 +110,7 @@ def test_score_text_says_not_enough_responses_for_the_small_team(cli: FlaskCliRu
 def test_score_json_is_strict_and_hides_the_small_team(cli: FlaskCliRunner, campaign: str):
     result = invoke(cli, "score", campaign, "--json")
     assert result.exit_code == 0, result.output
-    data = strict_json(result.output)
+    data = strict_json(result.stdout)
     mine = [r for r in data["teams"] if r["team"] == SMALL_TEAM]
     assert [r["dimension"] for r in mine] == data["dimensions"]
     for r in mine:
@@ -141,7 +141,7 @@ def test_a_hidden_cell_shows_its_n_and_nothing_else(cli: FlaskCliRunner, campaig
     """No count or rate of a hidden cell reaches the JSON: with the organisation's don't-know
     rate and the visible teams' rates, the complete-answer or rubric counts of the demo's
     3-person team pinned its don't-know count exactly (wave 1, talent: 2)."""
-    data = strict_json(invoke(cli, "score", campaign, "--json").output)
+    data = strict_json(invoke(cli, "score", campaign, "--json").stdout)
     hidden = [r for r in data["teams"] + data["organisation"] if r["suppressed"]]
     assert any(r["team"] == SMALL_TEAM for r in hidden)
     min_n = data["thresholds"]["min_n"]
@@ -265,8 +265,8 @@ class Independent:
 
 
 def test_score_json_equals_an_independent_computation(cli: FlaskCliRunner, demo_app: Flask):
-    data = strict_json(invoke(cli, "score", WAVE2, "--json").output)
-    wave1 = strict_json(invoke(cli, "score", WAVE1, "--json").output)
+    data = strict_json(invoke(cli, "score", WAVE2, "--json").stdout)
+    wave1 = strict_json(invoke(cli, "score", WAVE1, "--json").stdout)
     assert data["baseline"]["name"] == DEMO_BASELINE
     now = Independent(MATURITY, _decoded(demo_app, WAVE2, MATURITY))
     before = Independent(MATURITY, _decoded(demo_app, WAVE1, MATURITY))
@@ -343,7 +343,7 @@ def test_score_json_equals_an_independent_computation(cli: FlaskCliRunner, demo_
 
 def test_one_cell_by_hand(cli: FlaskCliRunner, demo_app: Flask):
     """The first visible team on the first dimension, every step spelled out."""
-    data = strict_json(invoke(cli, "score", WAVE2, "--json").output)
+    data = strict_json(invoke(cli, "score", WAVE2, "--json").stdout)
     doc = _doc(MATURITY)
     dim = doc["dimensions"][0]
     items = [i for i in dim["items"] if i.get("type", "likert") == "likert"]
@@ -419,7 +419,7 @@ def test_score_of_a_campaign_without_answers_does_not_crash(cli: FlaskCliRunner,
     assert result.exit_code == 0, result.output
     assert result.output.startswith("0 respondents scored")
     assert result.output.count("not enough responses") == 7 * 9
-    data = strict_json(invoke(cli, "score", "Autumn wave", "--json").output)
+    data = strict_json(invoke(cli, "score", "Autumn wave", "--json").stdout)
     assert all(r["mean"] is None and r["n"] == 0 for r in data["teams"])
 
 
@@ -450,7 +450,7 @@ def test_constant_answers_say_no_spread(cli: FlaskCliRunner, demo_app: Flask):
     # 4 everywhere is 2 on the reverse-keyed item: (4 * 4 + 2) / 5 = 3.6 on every dimension
     assert all(line.endswith(": n=6 mean 3.60 Measured no spread") for line in lines), lines
     assert "[nan" not in result.output
-    data = strict_json(invoke(cli, "score", "Flat wave", "--json").output)
+    data = strict_json(invoke(cli, "score", "Flat wave", "--json").stdout)
     assert all(r["no_spread"] is True and r["p"] is None and r["ci_low"] is None
                for r in data["teams"])
     # the same answer to statements and their opposites: flagged, not dropped
@@ -571,7 +571,7 @@ def test_a_small_import_is_listed_as_not_usable_and_gives_no_verdicts(cli: Flask
     text = invoke(cli, "baseline", "list").output
     assert "Small norms (import, pmo-apo-maturity, 24 respondents, 3 teams) - not usable" in text
 
-    data = strict_json(invoke(cli, "score", WAVE2, "--baseline", "Small norms", "--json").output)
+    data = strict_json(invoke(cli, "score", WAVE2, "--baseline", "Small norms", "--json").stdout)
     assert data["baseline"]["name"] == "Small norms"
     assert all(r["verdict"] is None and r["percentile"] is None and r["d"] is None
                for r in data["teams"] + data["organisation"])
@@ -624,7 +624,7 @@ def test_baseline_import_needs_questionnaire_and_name(cli: FlaskCliRunner, tmp_p
 
 def test_score_text_gives_readiness_verdicts_and_no_levels(cli: FlaskCliRunner):
     text_out = invoke(cli, "score", READINESS).output
-    data = strict_json(invoke(cli, "score", READINESS, "--json").output)
+    data = strict_json(invoke(cli, "score", READINESS, "--json").stdout)
     section = text_out.split("Readiness (ready at 3.60, blocked below 2.60):\n", 1)[1]
     lines = section.splitlines()
     verdicts = {r["team"]: r for r in data["readiness"]["teams"]}
@@ -658,3 +658,33 @@ def test_score_text_names_every_focus_area_by_its_title(cli: FlaskCliRunner):
     organisation = text_out.split("\norganisation:\n", 1)[1]
     for dimension, title in zip(definition["dimensions"], titles, strict=True):
         assert f"  {title} [{dimension['id']}]: " in organisation
+
+
+def test_score_says_which_responses_are_not_yet_included(cli: FlaskCliRunner):
+    # Wave 2 is open with interim results: the small team's completed responses wait for a
+    # step of min_n, and the text says so after the numbers; --json keeps stdout pure JSON
+    # and says the same on stderr.
+    text = invoke(cli, "score", WAVE2)
+    assert text.exit_code == 0, text.output
+    last = text.output.rstrip().splitlines()[-1]
+    assert "not yet included" in last
+    assert "steps of at least 5 responses" in last
+    as_json = invoke(cli, "score", WAVE2, "--json")
+    strict_json(as_json.stdout)
+    assert "not yet included" in as_json.stderr
+    closed = invoke(cli, "score", WAVE1)
+    assert "included" not in closed.output
+    assert closed.stderr == ""
+
+
+def test_score_of_a_draft_says_results_are_not_visible_yet(cli: FlaskCliRunner,
+                                                           demo_app: Flask):
+    with demo_app.app_context():
+        wave = db.session.scalar(select(Campaign).where(Campaign.name == WAVE2))
+        db.session.add(Campaign(organisation=wave.organisation, name="Draft wave",
+                                questionnaire_version=wave.questionnaire_version))
+        db.session.commit()
+    result = invoke(cli, "score", "Draft wave")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("0 respondents scored")
+    assert "not visible to coaches yet" in result.output.rstrip().splitlines()[-1]
