@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import InvalidInput, NotFound
 from ..services import accounts
+from ..text import has_control_characters
 from . import bp, device
 from .forms import LoginForm, SetPasswordForm
 
@@ -49,8 +50,9 @@ def logout() -> ResponseReturnValue:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths: never an open redirect."""
-    if not target:
+    """Only same-site relative paths: never an open redirect, and never a control or format
+    character (CR/LF would end the Location header; others have no place in a path)."""
+    if not target or has_control_characters(target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

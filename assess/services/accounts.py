@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import hmac
 import re
 import secrets
@@ -186,7 +185,8 @@ def authenticate(email: str, password: str, *,
     if device is not None and user is not None and device.holds_for(user):
         key = "login-device:" + device.device
     else:
-        key = "login:" + hashlib.sha256((email or "?").encode("utf-8")).hexdigest()[:40]
+        # Keyed, so that a copy of the database cannot be tested against guessed addresses.
+        key = "login:" + keyed_tag("login-counter", email or "?", 40)
     window = dt.timedelta(seconds=int(cfg["LOGIN_LOCK_SECONDS"]))
     if not ratelimit.take(key, int(cfg["LOGIN_MAX_FAILURES"]), window):
         return LoginOutcome(None, LOCKED_MESSAGE, locked=True)
