@@ -43,6 +43,10 @@ DEFAULTS: dict[str, object] = {
     "QUESTIONNAIRE_DIR": str(questionnaires_dir()),
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
+    # A coach's sign-in ends this long after it began, and after this long without a request
+    # to the coach's side (assess.auth.session).
+    "COACH_SESSION_SECONDS": 12 * 3600,
+    "COACH_IDLE_SECONDS": 30 * 60,
     **ARGON2_SETTINGS,
 }
 
@@ -53,6 +57,8 @@ _INT_SETTINGS = {
     "WTF_CSRF_TIME_LIMIT",
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_SECONDS",
+    "COACH_SESSION_SECONDS",
+    "COACH_IDLE_SECONDS",
     *ARGON2_SETTINGS,
 }
 _BOOL_SETTINGS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
@@ -80,6 +86,10 @@ def load_config(app: Flask, test_config: dict[str, object] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
     _check_secret_key(app.config["SECRET_KEY"])
+    for name in ("COACH_SESSION_SECONDS", "COACH_IDLE_SECONDS"):
+        if not isinstance(app.config[name], int) or app.config[name] < 1:
+            raise RuntimeError(f"{name} must be a whole number of seconds, at least 1; "
+                               f"got {app.config[name]!r}")
     # Secure cookies follow the scheme unless configured explicitly (None means "not set":
     # Flask's own default of False would otherwise hide that nothing was configured).
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
