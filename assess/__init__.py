@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from flask import Flask
 
     from .config import load_config
+    from .requests import AssessRequest
 
     # Tests (and embedding applications) name the instance folder in test_config.
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
@@ -32,6 +33,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=_templates_dir(),
     )
+    app.request_class = AssessRequest
     load_config(app, test_config)
     register_converters(app)
     register_extensions(app)
