@@ -23,8 +23,13 @@ from flask import session
 
 SESSION_KEY = "survey"
 # Links remembered per browser (one entry per team link opened: a respondent may answer the
-# maturity and the readiness campaign side by side); the oldest entries drop out first.
+# maturity and the readiness campaign side by side); the oldest entries without a draft drop
+# out first. Opening a link is a GET that any site can cause, so entries with a draft are
+# never pushed out by links opened since: only beyond MAX_DRAFTS_PER_BROWSER drafts (which
+# take a Start in this browser each) does the oldest draft's entry go, and its resume code
+# still opens it. Eight entries keep the session cookie well under 4 KB.
 MAX_LINKS_PER_BROWSER = 6
+MAX_DRAFTS_PER_BROWSER = 8
 START_NONCE_CHARS = 32  # 128 random bits, as hex
 
 
@@ -117,11 +122,23 @@ def _write(entry: LinkEntry, current: object) -> None:
     entries = _read()["links"]
     entries.pop(str(current), None)
     entries[str(current)] = entry.to_session()  # re-inserted last: the most recently used
+    kept = str(current)
     while len(entries) > MAX_LINKS_PER_BROWSER:
-        entries.pop(next(iter(entries)))
+        spare = next((key for key, raw in entries.items()
+                      if key != kept and not _has_draft(raw)), None)
+        if spare is None:
+            break
+        entries.pop(spare)
+    while len(entries) > MAX_DRAFTS_PER_BROWSER:
+        entries.pop(next(key for key in entries if key != kept))
     session[SESSION_KEY] = {"current": current, "links": entries}
     # A permanent session survives closing the tab and the browser: "resume on this device".
     session.permanent = True
+
+
+def _has_draft(raw: object) -> bool:
+    entry = LinkEntry.from_session(raw)
+    return entry is not None and entry.uid is not None
 
 
 def _text(value: object) -> str | None:

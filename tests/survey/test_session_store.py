@@ -15,6 +15,7 @@ from flask import Flask, session
 from assess.services.survey import format_code
 from assess.survey import session_store
 from assess.survey.session_store import (
+    MAX_DRAFTS_PER_BROWSER,
     MAX_LINKS_PER_BROWSER,
     SESSION_KEY,
     Binding,
@@ -94,6 +95,31 @@ def test_the_oldest_links_drop_out_beyond_the_limit() -> None:
 
 
 @pytest.mark.usefixtures("request_context")
+def test_links_opened_elsewhere_never_push_out_a_draft_in_progress() -> None:
+    # A respondent has a draft on link 1; a page elsewhere then opens many foreign team links
+    # in the same browser (a GET each, which any site can cause).
+    session_store.bind(1, "hash-1")
+    session_store.update_current(uid="u", proof="p", resume_code="c")
+    for link_id in range(2, MAX_LINKS_PER_BROWSER * 3):
+        session_store.bind(link_id, f"hash-{link_id}")
+    links = session[SESSION_KEY]["links"]
+    assert len(links) == MAX_LINKS_PER_BROWSER
+    assert links["1"] == {"hash": "hash-1", "start": links["1"]["start"], "uid": "u",
+                          "proof": "p", "code": "c"}
+    session_store.bind(1, "hash-1")
+    assert session_store.current_entry().uid == "u"
+
+
+@pytest.mark.usefixtures("request_context")
+def test_drafts_drop_out_only_beyond_their_own_limit() -> None:
+    for link_id in range(1, MAX_DRAFTS_PER_BROWSER + 2):
+        session_store.bind(link_id, f"hash-{link_id}")
+        session_store.update_current(uid=f"u{link_id}", proof="p", resume_code="c")
+    links = session[SESSION_KEY]["links"]
+    assert list(links) == [str(i) for i in range(2, MAX_DRAFTS_PER_BROWSER + 2)]
+
+
+@pytest.mark.usefixtures("request_context")
 @pytest.mark.parametrize("stored", [
     None, "junk", [], {"links": []}, {"current": 7}, {"current": 7, "links": {"7": "junk"}},
     {"current": "7", "links": {"7": {"hash": "h"}}},  # the link id must be an integer
@@ -143,3 +169,26 @@ def test_a_session_in_the_stored_format_continues_its_draft(demo_app: Flask,
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/s/page/2")
     assert format_code(entry["code"]) in returning.get("/s/page/2").get_data(as_text=True)
+
+
+def test_foreign_links_opened_in_the_browser_leave_the_draft_in_progress(
+        demo_app: Flask, respondent: Respondent) -> None:
+    from assess.models import Campaign
+    from assess.services.links import link_rows
+
+    assert respondent.post_page(1).status_code == 302
+    back = respondent.open()
+    assert back.status_code == 302
+    with demo_app.app_context():
+        from assess.extensions import db
+
+        others = [row["url"] for campaign in db.session.query(Campaign).all()
+                  for row in link_rows(campaign)]
+    others = [url[url.index("/s/"):] for url in others]
+    others = [path for path in others if path != respondent.link]
+    assert len(others) > MAX_LINKS_PER_BROWSER
+    for path in others:
+        respondent.client.get(path)
+    reopened = respondent.open()
+    assert reopened.headers["Location"] == back.headers["Location"]
+    assert respondent.answers() == respondent.expected(1)
