@@ -8,11 +8,12 @@ the busy timeout.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
@@ -49,6 +50,9 @@ def _install_sqlite_hooks(engine: Engine, busy_ms: int) -> None:
         # NORMAL is durable across application crashes in WAL mode (only power loss can
         # lose the last commits), and keeps commits cheap under many concurrent writers.
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # Deleted content (a cleared comment) is overwritten with zeros, whatever the system
+        # library's compile-time default.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -121,3 +125,36 @@ def _is_transient(exc: OperationalError) -> bool:
         or "database is busy" in text
         or code in {"40001", "40P01"}  # serialization_failure, deadlock_detected
     )
+
+
+# How long a checkpoint after a deleted text may wait for other connections (milliseconds):
+# a respondent's save must not wait seconds for it.
+_FORGET_BUSY_MS = 200
+
+
+def forget_deleted_text() -> None:
+    """Move SQLite's write-ahead log into the database file and truncate it.
+
+    With ``secure_delete`` a deleted row is overwritten with zeros in the database file, but
+    earlier versions of its page stay in the log until the log is reset. Called after a
+    respondent cleared or rewrote a comment, so that the old words leave the disk too. Best
+    effort: while another connection still reads an older snapshot the log cannot be reset,
+    and the old frames go with a later checkpoint. Nothing to do on PostgreSQL.
+    """
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {_FORGET_BUSY_MS}")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:
+            pass  # busy: a later checkpoint moves the log on
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+            cursor.close()
+    finally:
+        raw.close()

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from .. import answer_codec
-from ..database import run_write
+from ..database import forget_deleted_text, run_write
 from ..definitions import Dimension, Item, Questionnaire
 from ..errors import Conflict
 from ..extensions import db
@@ -373,7 +373,7 @@ def save_page(ctx: LinkContext, response_id: int,
     item_ids = ctx.definition.answer_columns
     text_ids = [item_id for item_id in texts]
 
-    def work() -> None:
+    def work() -> bool:
         # Prebuilt Core statements only: this transaction holds SQLite's write lock.
         row = _sql().execute(_SAVED_VALUES, {"response_id": response_id}).first()
         if row is None:
@@ -387,14 +387,20 @@ def save_page(ctx: LinkContext, response_id: int,
         _sql().execute(_SAVE_VALUES, {
             "response_id": response_id, "new_values": answer_codec.encode(item_ids, merged),
             "answered": len(merged), "reached": reached, "today": utctoday()})
-        if text_ids:
-            _sql().execute(_DELETE_TEXTS, {"response_id": response_id, "items": text_ids})
-            rows = [{"response_id": response_id, "item_id": item_id, "text": text}
-                    for item_id, text in texts.items() if text]
-            if rows:
-                _sql().execute(_INSERT_TEXT, rows)
+        if not text_ids:
+            return False
+        # RETURNING tells, in the same statement, whether an earlier text was removed.
+        removed = dict(_sql().execute(_DELETE_TEXTS, {"response_id": response_id,
+                                                      "items": text_ids}).all())
+        rows = [{"response_id": response_id, "item_id": item_id, "text": text}
+                for item_id, text in texts.items() if text]
+        if rows:
+            _sql().execute(_INSERT_TEXT, rows)
+        return any(old and old != texts.get(item_id) for item_id, old in removed.items())
 
-    run_write(work)
+    if run_write(work):
+        # A comment was cleared or rewritten: its old text must leave the write-ahead log too.
+        forget_deleted_text()
 
 
 _INSERT_TEXT = insert(TextAnswer)
@@ -416,6 +422,7 @@ _DELETE_TEXTS = (
     delete(TextAnswer)
     .where(TextAnswer.response_id == bindparam("response_id"),
            TextAnswer.item_id.in_(bindparam("items", expanding=True)))
+    .returning(TextAnswer.item_id, TextAnswer.text)
     .execution_options(synchronize_session=False)
 )
 
