@@ -21,6 +21,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
 
     from flask import Flask
 
+    from . import proxies
     from .config import load_config
     from .requests import AssessRequest
 
@@ -40,6 +41,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    proxies.install(app)
     return app
 
 

@@ -43,6 +43,8 @@ DEFAULTS: dict[str, object] = {
     "QUESTIONNAIRE_DIR": str(questionnaires_dir()),
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
+    # Reverse proxies whose X-Forwarded-* headers are believed (assess.proxies); none.
+    "TRUSTED_PROXIES": "",
     # A coach's sign-in ends this long after it began, and after this long without a request
     # to the coach's side (assess.auth.session).
     "COACH_SESSION_SECONDS": 12 * 3600,
@@ -62,7 +64,10 @@ _INT_SETTINGS = {
     *ARGON2_SETTINGS,
 }
 _BOOL_SETTINGS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
-_STR_SETTINGS = {"SECRET_KEY", "BASE_URL", "QUESTIONNAIRE_DIR", "PREFERRED_URL_SCHEME"}
+_STR_SETTINGS = {"SECRET_KEY", "BASE_URL", "QUESTIONNAIRE_DIR", "PREFERRED_URL_SCHEME",
+                 "TRUSTED_PROXIES"}
+# Comma-separated lists.
+_LIST_SETTINGS = {"TRUSTED_HOSTS"}
 
 
 def load_config(app: Flask, test_config: dict[str, object] | None) -> None:
@@ -134,6 +139,10 @@ def _from_assess_env(app: Flask) -> None:
         raw = os.environ.get(f"ASSESS_{name}")
         if raw is not None:
             app.config[name] = raw
+    for name in _LIST_SETTINGS:
+        raw = os.environ.get(f"ASSESS_{name}")
+        if raw is not None:
+            app.config[name] = [part.strip() for part in raw.split(",") if part.strip()]
 
 
 def _default_database_url(app: Flask) -> str:

@@ -23,7 +23,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .errors import Conflict, InvalidInput, NotFound
 
@@ -73,6 +73,11 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         return _render(code, _MESSAGES.get(code, error.description or "")), code, _headers(error)
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error: SecurityError) -> ResponseReturnValue:
+        # A Host outside TRUSTED_HOSTS: no page is built (its links would name that host).
+        return Response("This address is not served here.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError) -> ResponseReturnValue:
