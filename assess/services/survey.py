@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, case, delete, insert, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -450,11 +450,45 @@ def submit(ctx: LinkContext, response_id: int, submit_key: str) -> bool:
                                                 "given_key": submit_key, "today": utctoday()})
         if not result.rowcount:
             return False
+        # Counted after this completion and under the team's lock, so concurrent submits
+        # cannot pass the cap together; raising rolls this completion back.
+        fill = _sql().execute(_TEAM_FILL, {"campaign_id": campaign_id,
+                                           "team_id": team_id}).one()
+        if fill.headcount is not None and fill.completed > fill.headcount:
+            raise TeamFull(TEAM_FULL_MESSAGE.format(headcount=fill.headcount))
         if campaign is not None and campaign.interim_results:
             release.release_team_locked(campaign_id, team_id, campaign.min_n)
         return True
 
     return run_write(work)
+
+
+class TeamFull(Conflict):
+    """The team link already has as many completed responses as the team has members."""
+
+
+TEAM_FULL_MESSAGE = (
+    "This team's link already has as many completed responses as the team has members "
+    "({headcount}). Your answers are kept: ask your coach to check the team's size, then "
+    "submit again.")
+
+_COMPLETED_OF_TEAM = (
+    select(func.count()).select_from(Response)
+    .where(Response.campaign_id == bindparam("campaign_id"),
+           Response.team_id == bindparam("team_id"),
+           Response.status == ResponseStatus.COMPLETE)
+    .scalar_subquery()
+)
+_TEAM_FILL = select(Team.headcount, _COMPLETED_OF_TEAM.label("completed")).where(
+    Team.id == bindparam("team_id"))
+
+
+def team_is_full(ctx: LinkContext) -> bool:
+    """Whether the link's team has a headcount and as many completed responses already
+    (every further submit would be refused until the coach raises it)."""
+    fill = db.session.execute(_TEAM_FILL, {"campaign_id": ctx.campaign.id,
+                                           "team_id": ctx.link.team_id}).one()
+    return fill.headcount is not None and fill.completed >= fill.headcount
 
 
 _SUBMIT_CAMPAIGN = select(Campaign.status, Campaign.opens_at, Campaign.closes_at,

@@ -58,7 +58,7 @@ def _render_welcome(ctx: LinkContext, start: StartForm, resume: ResumeForm,
                     status: int = 200) -> ResponseReturnValue:
     start.offer_roles(ctx.definition)
     return render_template("survey/welcome.html", ctx=ctx, start_form=start,
-                           resume_form=resume), status
+                           resume_form=resume, team_full=survey.team_is_full(ctx)), status
 
 
 @bp.post("/start")
@@ -218,6 +218,10 @@ def submit() -> ResponseReturnValue:
         return _render_review(ctx, response, form, 400)
     try:
         completed = survey.submit(ctx, response.id, form.submit_key.data or "")
+    except survey.TeamFull as full:
+        form = SubmitForm(data={"submit_key": response.submit_key})
+        form.submit.errors = [str(full)]
+        return _render_review(ctx, response, form, 409)
     except Conflict:
         return access.window_closed(ctx)
     if not completed and not survey.is_complete(response.id):
