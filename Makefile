@@ -21,6 +21,7 @@ help:
 	@echo "make test  - set up and run ruff and the whole test suite"
 	@echo "make check - ruff and the fast tests (no browser, server, PostgreSQL or slow test)"
 	@echo "make wheel - build the installable wheel into dist/"
+	@echo "make screenshots - retake the README screenshots (docs/screenshots/) from demo data"
 
 define ensure_packages
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -96,6 +97,12 @@ check: $(VENV)/.installed-test
 wheel: | $(BIN)/python
 	rm -rf build
 	$(BIN)/pip wheel --no-deps -w dist .
+
+# The README screenshots: a throwaway demo database, a local server and Debian's Chromium.
+.PHONY: screenshots
+screenshots: $(VENV)/.installed-test
+	$(call ensure_packages,$(RUN_PACKAGES) chromium)
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
