@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .coach import bp as coach_bp
     from .extensions import csrf
+    from .health import bp as health_bp
     from .survey import bp as survey_bp
 
     app.register_blueprint(auth_bp)
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     # expired token re-renders the page with the answers instead of discarding them.
     csrf.exempt(survey_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(health_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

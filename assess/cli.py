@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -30,7 +31,7 @@ def main() -> None:
 
 def register_cli(app: Flask) -> None:
     for command in (init_db, validate, load_questionnaires, create_coach, promote, password_link,
-                    demo, links, baseline, score):
+                    demo, links, baseline, score, backup):
         app.cli.add_command(command)
     from .cli_setup import register_setup_cli  # team add, campaign create/open/close
     register_setup_cli(app)
@@ -51,6 +52,26 @@ def init_db() -> None:
 
     upgrade()
     click.echo("Database schema is up to date.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@with_appcontext
+def backup(file: Path, force: bool, as_json: bool) -> None:
+    """Copy the SQLite database to FILE while Assess keeps serving (online backup)."""
+    from .services.backup import backup_sqlite
+
+    try:
+        result = backup_sqlite(file, overwrite=force)
+    except (AssessError, OSError) as error:
+        _fail(str(error))
+        return
+    if as_json:
+        click.echo(json.dumps({"path": str(result.path), "bytes": result.bytes}))
+    else:
+        click.echo(f"Backed up to {result.path} ({result.bytes:,} bytes, integrity ok).")
 
 
 @click.command("validate")
