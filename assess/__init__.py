@@ -21,7 +21,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
 
     from flask import Flask
 
-    from . import proxies
+    from . import proxies, request_log
     from .config import load_config
     from .requests import AssessRequest
 
@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     proxies.install(app)
+    request_log.install(app)
     return app
 
 

@@ -43,6 +43,8 @@ DEFAULTS: dict[str, object] = {
     "QUESTIONNAIRE_DIR": str(questionnaires_dir()),
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
+    # One JSON line per request on standard error (assess.request_log); off by default.
+    "REQUEST_LOG": False,
     # Reverse proxies whose X-Forwarded-* headers are believed (assess.proxies); none.
     "TRUSTED_PROXIES": "",
     # A coach's sign-in ends this long after it began, and after this long without a request
@@ -63,7 +65,7 @@ _INT_SETTINGS = {
     "COACH_IDLE_SECONDS",
     *ARGON2_SETTINGS,
 }
-_BOOL_SETTINGS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
+_BOOL_SETTINGS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "REQUEST_LOG"}
 _STR_SETTINGS = {"SECRET_KEY", "BASE_URL", "QUESTIONNAIRE_DIR", "PREFERRED_URL_SCHEME",
                  "TRUSTED_PROXIES"}
 # Comma-separated lists.
