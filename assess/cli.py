@@ -87,7 +87,8 @@ def validate(paths: tuple[str, ...]) -> None:
     targets = list(paths) or [current_app.config["QUESTIONNAIRE_DIR"]]
     problems = validate_paths(targets)
     for problem in problems:
-        click.echo(str(problem))
+        # File names and values come from the files: printed escaped, never acted on.
+        click.echo(escape_controls(str(problem)))
     if problems:
         sys.exit(1)
     click.echo(f"All definitions valid in {', '.join(str(t) for t in targets)}.")

@@ -149,3 +149,15 @@ def test_long_references_are_cut_short_in_messages(demo_app: Flask) -> None:
     result = demo_app.test_cli_runner().invoke(args=["links", LONG])
     _refused(result)
     assert len(result.output) < 300
+
+
+def test_validate_prints_file_names_and_values_with_controls_escaped(app: Flask,
+                                                                      tmp_path) -> None:
+    bad = tmp_path / "evil\x1b[31m\u202e.yaml"
+    bad.write_text('id: "x\\e]0;title\\a"\nversion: 1\nunknown_key: "\\e[2J"\n', encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output
+    assert "\u202e" not in result.output
+    assert "\x07" not in result.output
+    assert "\\x1b" in result.output  # shown, not acted on
