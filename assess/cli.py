@@ -91,7 +91,7 @@ def validate(paths: tuple[str, ...]) -> None:
         click.echo(escape_controls(str(problem)))
     if problems:
         sys.exit(1)
-    click.echo(f"All definitions valid in {', '.join(str(t) for t in targets)}.")
+    click.echo(escape_controls(f"All definitions valid in {', '.join(str(t) for t in targets)}."))
 
 
 @click.command("load-questionnaires")
