@@ -350,3 +350,14 @@ def test_coach_home_escapes_names_and_the_questionnaire_title(app: Flask,
                if e.attrs.get("name") == "action"]
     assert f"New link for {TEAM}" in buttons
     assert f"Revoke the link of {TEAM}" in buttons
+
+
+def test_names_on_the_welcome_page_are_isolated_for_bidirectional_text(
+        app: Flask, hostile: Workspace) -> None:
+    # A right-to-left name must not reorder the text around it: each sits in its own <bdi>.
+    client = app.test_client()
+    assert client.get(f"/s/{hostile.tokens[TEAM]}").status_code == 302
+    document = no_injected_markup(app, page(client, "/s/"))
+    isolated = [element.text for element in document.find_all("bdi")]
+    for name in (ORG, CAMPAIGN, TEAM):
+        assert name in isolated, name
