@@ -8,6 +8,7 @@ the busy timeout.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Callable
@@ -85,6 +86,20 @@ class DatabaseBusy(ServiceUnavailable):
 BUSY_RETRY_AFTER = 5
 
 
+class StorageFull(ServiceUnavailable):
+    """The database cannot grow (a full disk): answer 503, say so, and change nothing."""
+
+    description = ("Assess cannot save anything right now: the server's storage is full. "
+                   "Nothing was changed, and everything saved before is kept. Please try "
+                   "again later.")
+    #: The error page shows this description rather than the general 503 text.
+    specific_message = True
+
+
+# Seconds a client is asked to wait after a full disk: freeing space takes an operator.
+FULL_RETRY_AFTER = 60
+
+
 def run_write(work: Callable[[], T], *, attempts: int = 3) -> T:
     """Run ``work`` in one write transaction and commit, retrying transient lock failures.
 
@@ -102,6 +117,11 @@ def run_write(work: Callable[[], T], *, attempts: int = 3) -> T:
             return result
         except OperationalError as exc:
             db.session.rollback()
+            if _is_storage_full(exc):
+                logging.getLogger(__name__).error("database storage is full: %s", exc.orig)
+                full = StorageFull()
+                full.retry_after = FULL_RETRY_AFTER
+                raise full from exc
             if not _is_transient(exc):
                 raise
             if attempt == attempts:
@@ -115,6 +135,12 @@ def run_write(work: Callable[[], T], *, attempts: int = 3) -> T:
             db.session.rollback()
             raise
     raise AssertionError("unreachable")  # the loop either returns or raises
+
+
+def _is_storage_full(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    # SQLite's SQLITE_FULL; PostgreSQL's disk_full (53100).
+    return "database or disk is full" in text or getattr(exc.orig, "sqlstate", None) == "53100"
 
 
 def _is_transient(exc: OperationalError) -> bool:

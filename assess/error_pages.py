@@ -72,7 +72,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
-        return _render(code, _MESSAGES.get(code, error.description or "")), code, _headers(error)
+        if getattr(error, "specific_message", False):
+            message = error.description or _MESSAGES.get(code, "")
+        else:
+            message = _MESSAGES.get(code, error.description or "")
+        return _render(code, message), code, _headers(error)
 
     @app.errorhandler(SecurityError)
     def _untrusted_host(_error: SecurityError) -> ResponseReturnValue:
