@@ -20,27 +20,49 @@ from .model import (
     ReadinessRules,
     Scale,
 )
-from .playbook import Playbook, PlaybookAction, PlaybookRule
+from .playbook import (
+    DIRECTIONS,
+    EFFORT_LABELS,
+    OWNER_LABELS,
+    OWNER_ROLES,
+    RULE_CONDITIONS,
+    Direction,
+    OwnerRole,
+    Playbook,
+    PlaybookAction,
+    PlaybookRule,
+    RuleCondition,
+    SuccessMeasure,
+)
 from .problems import DefinitionError, Problem
 from .text import Text
 from .validate import LoadedDefinitions, load_paths, validate_paths
 from .yamlnodes import MAX_DEPTH, MAX_FILE_BYTES
 
 __all__ = [
+    "DIRECTIONS",
+    "EFFORT_LABELS",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "OWNER_LABELS",
+    "OWNER_ROLES",
+    "RULE_CONDITIONS",
     "Anonymity",
     "DefinitionError",
     "Dimension",
+    "Direction",
     "Item",
     "LoadedDefinitions",
+    "OwnerRole",
     "Playbook",
     "PlaybookAction",
     "PlaybookRule",
     "Problem",
     "Questionnaire",
     "ReadinessRules",
+    "RuleCondition",
     "Scale",
+    "SuccessMeasure",
     "Text",
     "load_paths",
     "load_playbook",

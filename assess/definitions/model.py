@@ -200,6 +200,9 @@ class Questionnaire:
     level_cuts: tuple[float, ...] = DEFAULT_LEVEL_CUTS
     rubric_quorum: float = DEFAULT_RUBRIC_QUORUM
     roles: tuple[Text, ...] = ()
+    #: The roles (as stored with a response: the default-language label) that are leaders,
+    #: for comparing how leaders and team members see an area.
+    leader_roles: tuple[str, ...] = ()
     anonymity: Anonymity = field(default_factory=Anonymity)
     readiness: ReadinessRules | None = None
     dimensions: tuple[Dimension, ...] = ()
@@ -297,7 +300,12 @@ class Questionnaire:
         data["level_cuts"] = list(self.level_cuts)
         data["rubric_quorum"] = self.rubric_quorum
         if self.roles:
-            data["roles"] = [role.to_json() for role in self.roles]
+            data["roles"] = [
+                {"text": role.to_json(), "leader": True}
+                if str(role) in self.leader_roles
+                else role.to_json()
+                for role in self.roles
+            ]
         data["anonymity"] = self.anonymity.to_dict()
         if self.readiness is not None:
             data["readiness"] = self.readiness.to_dict()
@@ -307,8 +315,16 @@ class Questionnaire:
     @cached_property
     def content_hash(self) -> str:
         """SHA-256 (hex) of the canonical JSON of :meth:`to_dict`: keys sorted, no spaces,
-        UTF-8. Equal definitions have equal hashes whatever their file's layout."""
-        return canonical_hash(self.to_dict())
+        UTF-8. Equal definitions have equal hashes whatever their file's layout.
+
+        Leader marks on roles are left out: they say how results are grouped for a coach,
+        not what respondents see or how answers are scored, so marking leaders in a version
+        already answered keeps its identity (docs/questionnaire-format.md, "Roles").
+        """
+        data = self.to_dict()
+        if self.roles:
+            data["roles"] = [role.to_json() for role in self.roles]
+        return canonical_hash(data)
 
 
 def canonical_hash(data: Any) -> str:

@@ -18,10 +18,22 @@ from .checks import (
     child,
 )
 from .model import LEVEL_COUNT, Questionnaire
-from .playbook import HORIZONS, RULE_CONDITIONS, Playbook, PlaybookAction, PlaybookRule
-from .yamlnodes import Node, Seq
+from .playbook import (
+    DIRECTIONS,
+    EFFORTS,
+    HORIZONS,
+    OWNER_ROLES,
+    RULE_CONDITIONS,
+    Direction,
+    Playbook,
+    PlaybookAction,
+    PlaybookRule,
+    SuccessMeasure,
+)
+from .problems import Problem
+from .yamlnodes import Map, Node, Seq
 
-PLAYBOOK_FIELDS = ("questionnaire", "version", "language", "actions", "rules")
+PLAYBOOK_FIELDS = ("questionnaire", "version", "revision", "language", "actions", "rules")
 PLAYBOOK_REQUIRED = ("questionnaire", "version", "actions")
 ACTION_FIELDS = (
     "id",
@@ -31,7 +43,7 @@ ACTION_FIELDS = (
     "title",
     "objective",
     "steps",
-    "owner_role",
+    "owner",
     "horizon",
     "effort",
     "prerequisites",
@@ -45,12 +57,20 @@ ACTION_REQUIRED = (
     "title",
     "objective",
     "steps",
+    "owner",
     "horizon",
     "effort",
+    "success_measures",
 )
+MEASURE_FIELDS = ("text", "dimension", "item", "direction")
+MAX_MEASURES = 10
 RULE_FIELDS = ("id", "when", "dimension", "recommend", "note")
 RULE_REQUIRED = ("id", "when", "recommend")
-MAX_EFFORT = 5
+# Words that say which way a measure's text expects its target to move (English texts).
+UP_WORDS = ("rise", "rises", "risen", "increase", "increases", "higher", "more", "grow",
+            "grows", "improve", "improves")
+DOWN_WORDS = ("fall", "falls", "fallen", "drop", "drops", "decrease", "decreases", "lower",
+              "fewer", "less", "shrink", "shrinks", "narrow", "narrows")
 
 
 @dataclass
@@ -65,6 +85,10 @@ class _Context:
     # Prerequisites of every action with a good id, even if the action has other problems,
     # so a cycle is found in the same report: id -> (prerequisites, file index, line).
     prerequisites: dict[str, tuple[tuple[str, ...], int, int | None]] = field(default_factory=dict)
+    # Owner of every action with a good id and owner, and the readiness-blocker rules, which
+    # must recommend at least one sponsor action: (recommended ids, line, path).
+    owners: dict[str, str] = field(default_factory=dict)
+    blocker_rules: list[tuple[tuple[str, ...], int | None, str]] = field(default_factory=list)
 
 
 def build_playbook(
@@ -85,6 +109,11 @@ def build_playbook(
     lang = language or "en"
     questionnaire_id = chk.identifier(f.get("questionnaire"), "questionnaire", QUESTIONNAIRE_ID)
     version = chk.integer(f.get("version"), "version", minimum=1, maximum=MAX_VERSION)
+    revision = (
+        chk.integer(f.get("revision"), "revision", minimum=1, maximum=MAX_VERSION)
+        if "revision" in f
+        else 1
+    )
     if questionnaire is not None:
         _match_questionnaire(chk, f, questionnaire, questionnaire_id, version, language)
     level_count = (
@@ -107,6 +136,7 @@ def build_playbook(
     return Playbook(
         questionnaire=checked(questionnaire_id),
         version=checked(version),
+        revision=checked(revision),
         actions=tuple(a for a in actions if a is not None),
         rules=tuple(r for r in rules if r is not None),
         source=source,
@@ -186,13 +216,15 @@ def _action(ctx: _Context, node: Node, index: int) -> PlaybookAction | None:
     steps = chk.text_list(f.get("steps"), child(path, "steps"), lang, LONG_TEXT, what="steps")
     if steps is not None and not steps:
         chk.report(f["steps"], child(path, "steps"), "expected at least one step")
-    owner_role = chk.text(f.get("owner_role"), child(path, "owner_role"), lang, SHORT_TEXT)
+    owner = chk.choice(f.get("owner"), child(path, "owner"), OWNER_ROLES)
+    if owner is not None and action_id is not None:
+        ctx.owners.setdefault(action_id, owner)
     horizon = chk.integer(f.get("horizon"), child(path, "horizon"))
     if horizon is not None and horizon not in HORIZONS:
         chk.report(
             f["horizon"], child(path, "horizon"), f"must be 30, 60 or 90 (days), got {horizon}"
         )
-    effort = chk.integer(f.get("effort"), child(path, "effort"), 1, MAX_EFFORT)
+    effort = chk.integer(f.get("effort"), child(path, "effort"), EFFORTS[0], EFFORTS[-1])
     prerequisites = chk.id_list(f.get("prerequisites"), child(path, "prerequisites"))
     if prerequisites is not None and action_id is not None:
         if action_id not in ctx.prerequisites:
@@ -202,13 +234,7 @@ def _action(ctx: _Context, node: Node, index: int) -> PlaybookAction | None:
             ctx.references.append(
                 (prerequisite, element, child(path, f"prerequisites[{index}]"), "prerequisite")
             )
-    measures = chk.text_list(
-        f.get("success_measures"),
-        child(path, "success_measures"),
-        lang,
-        LONG_TEXT,
-        what="success measures",
-    )
+    measures = _measures(ctx, f.get("success_measures"), child(path, "success_measures"))
     if len(chk.problems) > before:
         return None
     return PlaybookAction(
@@ -217,15 +243,127 @@ def _action(ctx: _Context, node: Node, index: int) -> PlaybookAction | None:
         from_level=checked(from_level),
         to_level=checked(to_level),
         title=checked(title),
+        owner=checked(owner),
         objective=objective,
         steps=steps or (),
-        owner_role=owner_role,
         horizon=checked(horizon),
         effort=checked(effort),
         prerequisites=prerequisites or (),
         success_measures=measures or (),
         line=node.line,
     )
+
+
+def _measures(ctx: _Context, node: Node | None, path: str) -> tuple[SuccessMeasure, ...] | None:
+    chk = ctx.chk
+    elements = chk.sequence(node, path, what="a list of success measures")
+    if elements is None:
+        return None
+    if len(elements) > MAX_MEASURES:
+        chk.report(node, path, f"at most {MAX_MEASURES} success measures, got {len(elements)}")
+        return None
+    measures = [_measure(ctx, element, child(path, i)) for i, element in enumerate(elements)]
+    if any(measure is None for measure in measures):
+        return None
+    found = tuple(m for m in measures if m is not None)
+    if not any(m.direction is not None for m in found):
+        chk.report(
+            node,
+            path,
+            "expected at least one measure naming a dimension or item and a direction "
+            "(what the next wave should show), e.g. {text: ..., item: ITEM_ID, direction: up}",
+        )
+        return None
+    return found
+
+
+def _measure(ctx: _Context, node: Node, path: str) -> SuccessMeasure | None:
+    """A success measure: a text, or a mapping of text, dimension or item, and direction.
+
+    A mapping with a ``text`` key is a measure; any other mapping is a text in several
+    languages (``text`` is not a language code)."""
+    chk = ctx.chk
+    if not (isinstance(node, Map) and "text" in node):
+        text = chk.text(node, path, ctx.language, LONG_TEXT)
+        return SuccessMeasure(text) if text is not None else None
+    before = len(chk.problems)
+    f = chk.fields(node, path, MEASURE_FIELDS, ("text", "direction"), what="a success measure")
+    if f is None:
+        return None
+    text = chk.text(f.get("text"), child(path, "text"), ctx.language, LONG_TEXT)
+    direction = chk.choice(f.get("direction"), child(path, "direction"), DIRECTIONS)
+    dimension = _dimension_id(ctx, f.get("dimension"), child(path, "dimension"))
+    item = chk.identifier(f.get("item"), child(path, "item"), DOTTED_ID)
+    if ("dimension" in f) == ("item" in f):
+        chk.report(node, path, "name exactly one of 'dimension' and 'item'")
+    elif item is not None and ctx.questionnaire is not None:
+        _check_item_target(
+            ctx.chk, ctx.questionnaire, f["item"], child(path, "item"), item, direction
+        )
+    elif dimension is not None and direction == "down":
+        chk.report(
+            f["direction"],
+            child(path, "direction"),
+            "a dimension's score measures maturity: a plan expects it to go up, not down",
+        )
+    if text is not None and direction is not None and ctx.language == "en":
+        _check_wording(ctx, f["text"], child(path, "text"), str(text), direction)
+    if len(chk.problems) > before:
+        return None
+    return SuccessMeasure(checked(text), dimension, item, checked(direction))
+
+
+def _check_item_target(
+    chk: Checker,
+    questionnaire: Questionnaire,
+    node: Node,
+    path: str,
+    item_id: str,
+    direction: Direction | None,
+) -> None:
+    try:
+        item = questionnaire.item(item_id)
+    except KeyError:
+        known = [i.id for i in questionnaire.answer_items]
+        close = difflib.get_close_matches(item_id, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        chk.report(
+            node, path, f"unknown item '{item_id}' of questionnaire '{questionnaire.id}'{hint}"
+        )
+        return
+    if item.type == "text":
+        chk.report(node, path, f"item '{item_id}' is a free-text item: it has no score to move")
+        return
+    if direction is None:
+        return
+    # Agreement with a reverse-keyed item (a statement of a problem) should fall; with a
+    # PMO-oriented practice it may fall where the plan moves an area toward APO.
+    if item.reverse and direction == "up":
+        chk.report(
+            node,
+            path,
+            f"item '{item_id}' is reverse-keyed (it states a problem): improvement means "
+            "direction: down",
+        )
+    elif direction == "down" and not item.reverse and item.orientation != "pmo":
+        chk.report(
+            node,
+            path,
+            f"direction: down is only for reverse-keyed or PMO-oriented items; '{item_id}' "
+            f"is {item.orientation}",
+        )
+
+
+def _check_wording(ctx: _Context, node: Node, path: str, text: str, direction: str) -> None:
+    words = set("".join(c if c.isalpha() else " " for c in text.lower()).split())
+    expected = UP_WORDS if direction == "up" else DOWN_WORDS
+    if not words.intersection(expected):
+        ctx.chk.report(
+            node,
+            path,
+            f"the text should say the change it expects (direction: {direction}), with a word "
+            f"such as: {', '.join(expected[:4])}",
+        )
 
 
 def _rule(ctx: _Context, node: Node, path: str, seen: dict[str, int | None]) -> PlaybookRule | None:
@@ -249,6 +387,8 @@ def _rule(ctx: _Context, node: Node, path: str, seen: dict[str, int | None]) -> 
                 (action_id, element, child(path, f"recommend[{index}]"), "recommended action")
             )
     note = chk.text(f.get("note"), child(path, "note"), ctx.language, LONG_TEXT)
+    if when == "readiness_blocker" and recommend:
+        ctx.blocker_rules.append((recommend, f["recommend"].line, child(path, "recommend")))
     if len(chk.problems) > before:
         return None
     return PlaybookRule(
@@ -267,6 +407,47 @@ def _check_references(ctx: _Context) -> None:
             close = difflib.get_close_matches(action_id, list(ctx.action_lines), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             ctx.chk.report(node, path, f"unknown {what} '{action_id}'{hint}")
+    for recommend, line, path in ctx.blocker_rules:
+        known = [action_id for action_id in recommend if action_id in ctx.owners]
+        if len(known) == len(recommend) and all(ctx.owners[a] != "sponsor" for a in known):
+            ctx.chk.report(
+                line,
+                path,
+                "a readiness_blocker rule must recommend at least one action with "
+                "owner: sponsor (sponsor actions come first)",
+            )
+
+
+def coverage_problems(playbook: Playbook, questionnaire: Questionnaire) -> list[Problem]:
+    """Level steps of ``questionnaire`` that ``playbook`` leaves without enough actions.
+
+    A maturity questionnaire with levels needs at least two actions for each dimension and
+    each step from one level to the next (an action from level 1 to 3 covers neither step:
+    plans are made one step at a time); any other questionnaire at least one action per
+    dimension.
+    """
+    problems: list[Problem] = []
+    line = playbook.actions[0].line if playbook.actions else None
+    for dimension in questionnaire.dimensions:
+        actions = playbook.actions_for(dimension.id)
+        if questionnaire.kind != "maturity" or not questionnaire.levels:
+            if not actions:
+                problems.append(Problem(
+                    playbook.source, line, "actions",
+                    f"dimension '{dimension.id}' has no action; at least one is needed",
+                ))
+            continue
+        for low in range(1, len(questionnaire.levels)):
+            step = [a.id for a in actions if (a.from_level, a.to_level) == (low, low + 1)]
+            if len(step) < 2:
+                at = next((a.line for a in actions), line)
+                named = f" ({', '.join(step)})" if step else ""
+                problems.append(Problem(
+                    playbook.source, at, "actions",
+                    f"dimension '{dimension.id}' step {low} -> {low + 1} has {len(step)} "
+                    f"action{'' if len(step) == 1 else 's'}{named}; at least 2 are needed",
+                ))
+    return problems
 
 
 def _check_cycles(ctx: _Context) -> None:

@@ -73,6 +73,7 @@ ITEM_FIELDS = (
     "max_length",
 )
 LIKERT_ONLY_FIELDS = ("scale", "orientation", "reverse", "weight")
+ROLE_FIELDS = ("text", "leader")
 ANONYMITY_FIELDS = ("min_n", "min_n_comments", "min_n_spread")
 READINESS_FIELDS = ("ready_at", "blocker_below")
 
@@ -125,7 +126,7 @@ def build_questionnaire(root: Node, chk: Checker, source: str) -> Questionnaire 
     declared, scales = _scales(chk, f.get("scales"), lang)
     levels = _levels(chk, f, kind, lang, root)
     rubric_quorum = chk.number(f.get("rubric_quorum"), "rubric_quorum", 0.5, 1.0)
-    roles = chk.text_list(f.get("roles"), "roles", lang, ROLE_TEXT, what="roles")
+    roles, leader_roles = _roles(chk, f.get("roles"), lang)
     anonymity = _anonymity(chk, f.get("anonymity"))
 
     ctx = _Context(chk, lang, kind, declared, scales, levels, "levels" in f)
@@ -149,6 +150,7 @@ def build_questionnaire(root: Node, chk: Checker, source: str) -> Questionnaire 
         level_cuts=level_cuts or DEFAULT_LEVEL_CUTS,
         rubric_quorum=DEFAULT_RUBRIC_QUORUM if rubric_quorum is None else rubric_quorum,
         roles=roles or (),
+        leader_roles=leader_roles,
         anonymity=anonymity or Anonymity(),
         readiness=readiness,
         dimensions=tuple(d for d in dimensions if d is not None),
@@ -242,6 +244,43 @@ def _levels(
             chk.report(root, "", "missing required field 'levels' (needed for kind: maturity)")
         return None
     return chk.text_list(node, "levels", lang, SHORT_TEXT, length=LEVEL_COUNT, what="levels")
+
+
+def _roles(
+    chk: Checker, node: Node | None, lang: str
+) -> tuple[tuple[Text, ...] | None, tuple[str, ...]]:
+    """The respondent roles, and the labels of those marked ``leader: true``.
+
+    Each role is a text, or a mapping ``{text: ..., leader: true}`` (``text`` is not a
+    language code, so it cannot be mistaken for a text in several languages)."""
+    elements = chk.sequence(node, "roles", what="a list of roles")
+    if elements is None:
+        return None, ()
+    roles: list[Text | None] = []
+    leaders: list[str] = []
+    seen: dict[str, int | None] = {}
+    for index, element in enumerate(elements):
+        path = child("roles", index)
+        leader: bool | None = False
+        if isinstance(element, Map) and "text" in element:
+            f = chk.fields(element, path, ROLE_FIELDS, ("text",), what="a role")
+            role = chk.text((f or {}).get("text"), child(path, "text"), lang, ROLE_TEXT)
+            leader = chk.boolean((f or {}).get("leader"), child(path, "leader"))
+        else:
+            role = chk.text(element, path, lang, ROLE_TEXT)
+        if role is not None:
+            label = str(role)
+            if label in seen:
+                chk.report(element, path, f"role '{label}' is listed twice")
+                role = None
+            else:
+                seen[label] = element.line
+                if leader:
+                    leaders.append(label)
+        roles.append(role)
+    if any(role is None for role in roles):
+        return None, ()
+    return tuple(r for r in roles if r is not None), tuple(leaders)
 
 
 def _anonymity(chk: Checker, node: Node | None) -> Anonymity | None:

@@ -13,6 +13,7 @@ from assess.definitions import (
     PlaybookAction,
     PlaybookRule,
     Questionnaire,
+    SuccessMeasure,
     Text,
     load_playbook,
     load_questionnaire,
@@ -36,13 +37,16 @@ def playbook(questionnaire: Questionnaire) -> Playbook:
 def action_yaml(action_id: str, prerequisites: list[str]) -> str:
     return (
         f"  - {{id: {action_id}, dimension: portfolio, from_level: 1, to_level: 2, title: T,"
-        f" objective: O, steps: [s], horizon: 30, effort: 1, prerequisites: {prerequisites}}}\n"
+        f" objective: O, steps: [s], owner: team, horizon: 30, effort: 1,"
+        f" success_measures: [{{text: Rises, dimension: portfolio, direction: up}}],"
+        f" prerequisites: {prerequisites}}}\n"
     )
 
 
 def test_minimal_playbook(playbook: Playbook) -> None:
-    assert (playbook.questionnaire, playbook.version, playbook.language) == (
+    assert (playbook.questionnaire, playbook.version, playbook.revision, playbook.language) == (
         "minimal-maturity",
+        1,
         1,
         "en",
     )
@@ -54,10 +58,20 @@ def test_minimal_playbook(playbook: Playbook) -> None:
     assert first.title == Text("Make the portfolio flow visible")
     assert next(str(step) for step in first.steps) == "List all running work"
     assert (first.horizon, first.effort, first.prerequisites) == (30, 2, ())
-    assert str(first.owner_role) == "APO lead"
-    assert [str(m) for m in first.success_measures] == ["All running work is on the board"]
-    assert second.owner_role is None
-    assert second.success_measures == ()
+    assert (first.owner, first.owner_label) == ("lead", "PMO/APO lead")
+    assert first.success_measures == (
+        SuccessMeasure(Text("All running work is on the board")),
+        SuccessMeasure(
+            Text("Agreement that work is visible on one board rises"),
+            item="portfolio.board",
+            direction="up",
+        ),
+    )
+    assert first.targets == first.success_measures[1:]
+    assert first.targets[0].target == "portfolio.board"
+    assert (second.owner, second.owner_label) == ("team", "Team")
+    (measure,) = second.success_measures
+    assert (measure.dimension, measure.item, measure.direction) == ("portfolio", None, "up")
     assert second.prerequisites == ("portfolio.visible-flow",)
     (rule,) = playbook.rules
     assert isinstance(rule, PlaybookRule)
@@ -112,6 +126,7 @@ actions:
     horizon: 30
     effort: 1
     owner: someone
+    owner_role: APO lead
 rules:
   - id: r
     when: team_gap
@@ -124,12 +139,14 @@ rules:
         "p.yaml:4: actions[0]: missing required field 'to_level'",
         "p.yaml:4: actions[0]: missing required field 'objective'",
         "p.yaml:4: actions[0]: missing required field 'steps'",
-        "p.yaml:9: actions[0].owner: unknown field 'owner' (did you mean 'owner_role'?); "
-        "allowed: id, dimension, from_level, to_level, title, objective, steps, owner_role, "
+        "p.yaml:4: actions[0]: missing required field 'success_measures'",
+        "p.yaml:9: actions[0].owner: must be one of: team, coach, lead, sponsor; got 'someone'",
+        "p.yaml:10: actions[0].owner_role: unknown field 'owner_role' (did you mean 'owner'?); "
+        "allowed: id, dimension, from_level, to_level, title, objective, steps, owner, "
         "horizon, effort, prerequisites, success_measures",
-        "p.yaml:12: rules[0].when: must be one of: pmo_heavy, divided_views, leader_team_gap, "
+        "p.yaml:13: rules[0].when: must be one of: pmo_heavy, divided_views, leader_team_gap, "
         "readiness_blocker; got 'team_gap' (did you mean 'leader_team_gap'?)",
-        "p.yaml:13: rules[0].recommend: expected at least one action id",
+        "p.yaml:14: rules[0].recommend: expected at least one action id",
     ]
 
 
