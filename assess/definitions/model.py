@@ -315,16 +315,28 @@ class Questionnaire:
     @cached_property
     def content_hash(self) -> str:
         """SHA-256 (hex) of the canonical JSON of :meth:`to_dict`: keys sorted, no spaces,
-        UTF-8. Equal definitions have equal hashes whatever their file's layout.
+        UTF-8. Equal definitions have equal hashes whatever their file's layout."""
+        return canonical_hash(self.to_dict())
 
-        Leader marks on roles are left out: they say how results are grouped for a coach,
-        not what respondents see or how answers are scored, so marking leaders in a version
-        already answered keeps its identity (docs/questionnaire-format.md, "Roles").
-        """
-        data = self.to_dict()
-        if self.roles:
-            data["roles"] = [role.to_json() for role in self.roles]
-        return canonical_hash(data)
+    @cached_property
+    def answered_hash(self) -> str:
+        """The content hash without leader marks on roles: what respondents saw and how their
+        answers are scored. Two definitions with the same answered hash differ at most in
+        which roles are leaders, which a stored version may take on later
+        (docs/questionnaire-format.md, "Roles")."""
+        return canonical_hash(without_leader_marks(self.to_dict()))
+
+
+def without_leader_marks(data: dict[str, Any]) -> dict[str, Any]:
+    """A questionnaire's dict (:meth:`Questionnaire.to_dict`) with every role as a plain
+    text, its leader mark dropped."""
+    roles = data.get("roles")
+    if not isinstance(roles, list):
+        return data
+    plain = [
+        role["text"] if isinstance(role, dict) and "text" in role else role for role in roles
+    ]
+    return {**data, "roles": plain}
 
 
 def canonical_hash(data: Any) -> str:

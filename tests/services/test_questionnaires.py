@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from assess.services.questionnaires import (
     definition_of,
     latest_version,
     load_into_database,
+    playbook_for,
 )
 from tests.conftest import QUESTIONNAIRES
 
@@ -160,10 +162,107 @@ def test_changed_playbook_under_a_stored_version_is_a_conflict(tmp_path: Path) -
     index = next(i for i, line in enumerate(lines) if "objective:" in line)
     lines[index] = lines[index].split("objective:")[0] + "objective: A reworded objective."
     playbook.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(Conflict, match="playbook for transformation-readiness version 1 is "
-                                       "already loaded with different content"):
+    with pytest.raises(Conflict, match=r"playbook for transformation-readiness version 1 is "
+                                       r"already loaded as revision 2 with different content; "
+                                       r"give the changed playbook a higher revision "
+                                       r"\(revision: 3\)"):
         load_into_database([tmp_path / "r"])
     assert _rows(PlaybookVersion) == 1
+
+
+def _set_revision(playbook: Path, revision: int, objective: str | None = None) -> None:
+    text = playbook.read_text(encoding="utf-8")
+    text = re.sub(r"\nrevision: \d+\n", f"\nrevision: {revision}\n", text, count=1)
+    if objective is not None:
+        lines = text.splitlines()
+        index = next(i for i, line in enumerate(lines) if "objective:" in line)
+        lines[index] = lines[index].split("objective:")[0] + f"objective: {objective}"
+        text = "\n".join(lines) + "\n"
+    playbook.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.usefixtures("ctx")
+def test_a_higher_playbook_revision_replaces_the_stored_one(tmp_path: Path) -> None:
+    _copy(tmp_path / "r", playbook=True)
+    load_into_database([tmp_path / "r"])
+    _set_revision(tmp_path / "r" / "playbook.yaml", 3, "A reworded objective.")
+    report = load_into_database([tmp_path / "r"])
+    assert report.added == ("playbook for transformation-readiness version 1, revision 3 "
+                            "(replaces revision 2)",)
+    assert _rows(PlaybookVersion) == 1
+    stored = db.session.scalar(select(PlaybookVersion))
+    assert stored is not None
+    assert stored.definition["revision"] == 3
+    version = latest_version("transformation-readiness")
+    playbook = playbook_for(version)
+    assert playbook is not None
+    assert playbook.revision == 3
+    assert str(playbook.actions[0].objective) == "A reworded objective."
+    assert load_into_database([tmp_path / "r"]).unchanged[-1] == (
+        "playbook for transformation-readiness version 1")
+
+    # An older revision, changed or not, never comes back.
+    _set_revision(tmp_path / "r" / "playbook.yaml", 2)
+    with pytest.raises(Conflict, match="already loaded as revision 3 with different content"):
+        load_into_database([tmp_path / "r"])
+    assert playbook_for(version) == playbook
+
+
+@pytest.mark.usefixtures("ctx")
+def test_a_playbook_stored_before_revisions_is_upgraded(tmp_path: Path) -> None:
+    """A database that loaded a playbook of the old format (no revision, free-text owners)
+    takes the shipped one: a stored playbook without a revision counts as revision 1."""
+    _copy(tmp_path / "r", playbook=True)
+    load_into_database([tmp_path / "r"])
+    stored = db.session.scalar(select(PlaybookVersion))
+    assert stored is not None
+    old = {key: value for key, value in stored.definition.items() if key != "revision"}
+    old["actions"] = [{**action, "owner_role": "APO lead"} for action in old["actions"]]
+    stored.definition, stored.content_hash = old, "0" * 64
+    db.session.commit()
+    report = load_into_database([tmp_path / "r"])
+    assert report.added == ("playbook for transformation-readiness version 1, revision 2 "
+                            "(replaces revision 1)",)
+    playbook = playbook_for(latest_version("transformation-readiness"))
+    assert playbook is not None
+    assert playbook.actions[0].owner == "sponsor"
+
+
+@pytest.mark.usefixtures("ctx")
+def test_marking_leader_roles_keeps_the_version_and_updates_it(tmp_path: Path) -> None:
+    path = _copy(tmp_path / "r")
+    marked = path.read_text(encoding="utf-8")
+    path.write_text(marked.replace("{text: team lead, leader: true}", "team lead"),
+                    encoding="utf-8")
+    load_into_database([tmp_path / "r"])
+    before = latest_version("transformation-readiness")
+    before_id, before_hash = before.id, before.content_hash
+    assert definition_of(before).leader_roles == ()
+    path.write_text(marked, encoding="utf-8")
+    report = load_into_database([tmp_path / "r"])
+    assert report.added == ("leader roles of questionnaire transformation-readiness version 1: "
+                            "team lead",)
+    after = latest_version("transformation-readiness")
+    assert after.id == before_id
+    assert after.content_hash == load_questionnaire(path).content_hash != before_hash
+    assert after.source_text == marked
+    assert definition_of(after).leader_roles == ("team lead",)
+    assert load_into_database([tmp_path / "r"]).added == ()
+    # Anything else changed under the version is still refused.
+    path.write_text(marked.replace("What would help you most", "What would help"),
+                    encoding="utf-8")
+    with pytest.raises(Conflict, match="already loaded with different content"):
+        load_into_database([tmp_path / "r"])
+
+
+@pytest.mark.usefixtures("ctx")
+def test_a_playbook_applies_from_its_version_on(tmp_path: Path) -> None:
+    _copy(tmp_path / "v1", playbook=True)
+    _copy(tmp_path / "v2", version=2, title="Second")
+    load_into_database([tmp_path])
+    playbook = playbook_for(latest_version("transformation-readiness"))
+    assert playbook is not None
+    assert playbook.version == 1
 
 
 @pytest.mark.usefixtures("ctx")
