@@ -198,6 +198,10 @@ class ResumeForm(FlaskForm):
     resume = SubmitField("Continue my answers")
 
 
+class SwitchForm(FlaskForm):
+    switch = SubmitField("Open the new survey")
+
+
 class SubmitForm(FlaskForm):
     submit_key = HiddenField(validators=[InputRequired(), Length(max=64)])
     submit = SubmitField("Submit my answers")

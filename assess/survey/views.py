@@ -17,7 +17,7 @@ from ..services import survey
 from ..services.survey import Draft, LinkContext
 from . import access, session_store
 from .answer_forms import answers_from_form, field_name, form_data
-from .forms import PageForm, ResumeForm, StartForm, SubmitForm, make_page_form
+from .forms import PageForm, ResumeForm, StartForm, SubmitForm, SwitchForm, make_page_form
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 
@@ -31,12 +31,49 @@ def _resume_code() -> str | None:
 
 @bp.get("/<token>")
 def open_link(token: str) -> ResponseReturnValue:
-    """Bind the browser to the team link, then continue at a URL without the token."""
+    """Bind the browser to the team link, then continue at a URL without the token.
+
+    While this browser has a draft in progress on another link, ask first: any page can make
+    a browser open a team link, so switching away takes the respondent's own confirmation.
+    """
     ctx = survey.context_for_token(token)
     if ctx is None:
         return access.invalid_link()
+    unfinished = _unfinished_elsewhere(ctx)
+    if unfinished is not None:
+        return render_template("survey/switch.html", ctx=unfinished, new=ctx,
+                               form=SwitchForm(), token=token)
     session_store.bind(ctx.link.id, ctx.link.token_hash)
     return redirect(url_for("survey.welcome"))
+
+
+@bp.post("/<token>/switch")
+def switch_link(token: str) -> ResponseReturnValue:
+    """The respondent confirmed: open this link, leaving the other draft to resume later."""
+    ctx = survey.context_for_token(token)
+    if ctx is None:
+        return access.invalid_link()
+    form = SwitchForm()
+    if not form.validate_on_submit():
+        unfinished = _unfinished_elsewhere(ctx)
+        if unfinished is None:  # nothing to protect any more: open it as a GET would
+            session_store.bind(ctx.link.id, ctx.link.token_hash)
+            return redirect(url_for("survey.welcome"))
+        form.switch.errors = ["The form expired; please choose once more."]
+        return render_template("survey/switch.html", ctx=unfinished, new=ctx, form=form,
+                               token=token), 400
+    session_store.bind(ctx.link.id, ctx.link.token_hash)
+    return redirect(url_for("survey.welcome"))
+
+
+def _unfinished_elsewhere(new: LinkContext) -> LinkContext | None:
+    """The link of this browser's draft in progress, when it is another link than ``new``."""
+    current, draft = access.context_and_draft()
+    if current is None or current.link.id == new.link.id or draft is None:
+        return None
+    if draft.status != ResponseStatus.DRAFT or current.window_state != "open":
+        return None
+    return current
 
 
 @bp.get("/")

@@ -41,11 +41,14 @@ def test_two_links_in_one_browser_keep_their_own_drafts(demo_app):
     first.start()
     first.answer_pages(2)
     second = Respondent(demo_app, client, beacon)
-    second.open()
+    assert second.open().status_code == 200  # asks before leaving the draft in progress
+    assert client.post(beacon + "/switch").status_code == 302
     assert second.client.get("/s/").status_code == 200  # a new welcome: no draft there yet
     second.start()
-    # Back on the first link, the browser continues its first draft where it was.
-    client.get(atlas)
+    # Back on the first link (asked again, the second draft being in progress now), the
+    # browser continues its first draft where it was.
+    assert client.get(atlas).status_code == 200
+    assert client.post(atlas + "/switch").status_code == 302
     response = client.get("/s/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/s/page/3")
