@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import ServiceUnavailable
 
 from .extensions import db
@@ -100,6 +100,42 @@ class StorageFull(ServiceUnavailable):
 FULL_RETRY_AFTER = 60
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database cannot be reached (a restart, a failover, a network break): 503."""
+
+    description = ("Assess cannot reach its database right now. Nothing was changed, and "
+                   "everything saved before is kept. Please try again in a moment.")
+    specific_message = True
+
+
+# Seconds a client is asked to wait while the database is unreachable (a restart).
+UNAVAILABLE_RETRY_AFTER = 10
+
+# SQLSTATEs of a lost or refused connection: class 08, and the server shutting down or
+# starting up (admin_shutdown, crash_shutdown, cannot_connect_now).
+_UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03"})
+_UNAVAILABLE_TEXTS = ("connection refused", "connection failed", "server closed the connection",
+                      "terminating connection", "could not connect", "connection is closed",
+                      "unable to open database file")
+
+
+def is_unavailable(exc: DBAPIError) -> bool:
+    """Whether a database error means "cannot reach the database" rather than a bug."""
+    if exc.connection_invalidated:
+        return True
+    code = getattr(exc.orig, "sqlstate", None)
+    if isinstance(code, str) and (code.startswith("08") or code in _UNAVAILABLE_STATES):
+        return True
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return any(part in text for part in _UNAVAILABLE_TEXTS)
+
+
+def unavailable() -> DatabaseUnavailable:
+    error = DatabaseUnavailable()
+    error.retry_after = UNAVAILABLE_RETRY_AFTER
+    return error
+
+
 def run_write(work: Callable[[], T], *, attempts: int = 3) -> T:
     """Run ``work`` in one write transaction and commit, retrying transient lock failures.
 
@@ -115,8 +151,16 @@ def run_write(work: Callable[[], T], *, attempts: int = 3) -> T:
             result = work()
             db.session.commit()
             return result
-        except OperationalError as exc:
+        except DBAPIError as exc:
             db.session.rollback()
+            if is_unavailable(exc):
+                # A pooled connection the restart closed is replaced on the next attempt.
+                if attempt == attempts:
+                    raise unavailable() from exc
+                time.sleep(0.05 * attempt)
+                continue
+            if not isinstance(exc, OperationalError):
+                raise
             if _is_storage_full(exc):
                 logging.getLogger(__name__).error("database storage is full: %s", exc.orig)
                 full = StorageFull()

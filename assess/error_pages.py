@@ -23,9 +23,12 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from .database import is_unavailable, unavailable
 from .errors import Conflict, InvalidInput, NotFound
+from .extensions import db
 
 # app.extensions key: {blueprint name: URL prefix it is mounted at} of JSON-error blueprints
 _JSON_BLUEPRINTS = "assess.json_error_blueprints"
@@ -101,6 +104,18 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InvalidInput)
     def _invalid(error: InvalidInput) -> ResponseReturnValue:
         return _render(400, str(error) or _MESSAGES[400]), 400
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError) -> ResponseReturnValue:
+        # Lost or refused connections (a restart) are the database's absence, not a bug.
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            pass  # the connection is gone; the pool replaces it
+        if is_unavailable(error):
+            app.logger.error("database unavailable: %s", error.orig)
+            return _http_error(unavailable())
+        return _unexpected(error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:

@@ -33,6 +33,18 @@ class PostgresCluster:
 
     port: int
     socket_dir: Path
+    data_dir: Path | None = None
+    options: str = ""
+    log_file: Path | None = None
+
+    def stop(self) -> None:
+        """Stop the server (fast: open connections are terminated, as in a restart)."""
+        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w",
+                     "stop")
+
+    def start(self) -> None:
+        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "-o", self.options,
+                     "-l", str(self.log_file), "-w", "start")
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
@@ -94,7 +106,8 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         shutil.rmtree(root, ignore_errors=True)
         pytest.fail(f"could not start PostgreSQL: {error.stderr or error.stdout}")
     try:
-        yield PostgresCluster(port=port, socket_dir=sockets)
+        yield PostgresCluster(port=port, socket_dir=sockets, data_dir=data, options=options,
+                              log_file=root / "server.log")
     finally:
         _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop",
                      check=False)
