@@ -280,10 +280,10 @@ def _measures(ctx: _Context, node: Node | None, path: str) -> tuple[SuccessMeasu
 def _measure(ctx: _Context, node: Node, path: str) -> SuccessMeasure | None:
     """A success measure: a text, or a mapping of text, dimension or item, and direction.
 
-    A mapping with a ``text`` key is a measure; any other mapping is a text in several
-    languages (``text`` is not a language code)."""
+    A mapping with any of the measure's keys is a measure; any other mapping is a text in
+    several languages (none of those keys is a language code)."""
     chk = ctx.chk
-    if not (isinstance(node, Map) and "text" in node):
+    if not (isinstance(node, Map) and any(name in node for name in MEASURE_FIELDS)):
         text = chk.text(node, path, ctx.language, LONG_TEXT)
         return SuccessMeasure(text) if text is not None else None
     before = len(chk.problems)
@@ -440,7 +440,10 @@ def coverage_problems(playbook: Playbook, questionnaire: Questionnaire) -> list[
         for low in range(1, len(questionnaire.levels)):
             step = [a.id for a in actions if (a.from_level, a.to_level) == (low, low + 1)]
             if len(step) < 2:
-                at = next((a.line for a in actions), line)
+                at = next(
+                    (a.line for a in actions if a.from_level == low),
+                    next((a.line for a in actions), line),
+                )
                 named = f" ({', '.join(step)})" if step else ""
                 problems.append(Problem(
                     playbook.source, at, "actions",

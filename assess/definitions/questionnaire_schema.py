@@ -251,8 +251,8 @@ def _roles(
 ) -> tuple[tuple[Text, ...] | None, tuple[str, ...]]:
     """The respondent roles, and the labels of those marked ``leader: true``.
 
-    Each role is a text, or a mapping ``{text: ..., leader: true}`` (``text`` is not a
-    language code, so it cannot be mistaken for a text in several languages)."""
+    Each role is a text, or a mapping ``{text: ..., leader: true}`` (``text`` and ``leader``
+    are not language codes, so it cannot be mistaken for a text in several languages)."""
     elements = chk.sequence(node, "roles", what="a list of roles")
     if elements is None:
         return None, ()
@@ -262,7 +262,7 @@ def _roles(
     for index, element in enumerate(elements):
         path = child("roles", index)
         leader: bool | None = False
-        if isinstance(element, Map) and "text" in element:
+        if isinstance(element, Map) and any(name in element for name in ROLE_FIELDS):
             f = chk.fields(element, path, ROLE_FIELDS, ("text",), what="a role")
             role = chk.text((f or {}).get("text"), child(path, "text"), lang, ROLE_TEXT)
             leader = chk.boolean((f or {}).get("leader"), child(path, "leader"))

@@ -11,6 +11,7 @@ from pathlib import Path
 from .loading import PathLike, playbook_from_tree, questionnaire_from_tree, read_file, read_tree
 from .model import Questionnaire
 from .playbook import Playbook
+from .playbook_schema import coverage_problems
 from .problems import DefinitionError, Problem
 from .yamlnodes import Map, ReadResult
 
@@ -118,10 +119,14 @@ def _collect(paths: Iterable[PathLike]) -> tuple[list[Problem], LoadedDefinition
         if not _is_playbook(root):
             continue
         partner = _partner(questionnaire_files.get(os.path.dirname(source), []))
+        questionnaire = questionnaires.get(partner or "")
         try:
-            playbooks[source] = playbook_from_tree(root, source, questionnaires.get(partner or ""))
+            playbooks[source] = playbook_from_tree(root, source, questionnaire)
         except DefinitionError as error:
             problems.extend(error.problems)
+            continue
+        if questionnaire is not None:
+            problems.extend(coverage_problems(playbooks[source], questionnaire))
 
     problems.extend(
         _duplicates({s: (q.id, q.version) for s, q in questionnaires.items()}, "questionnaire")

@@ -170,6 +170,12 @@ def test_translations_and_custom_settings(readiness: Questionnaire) -> None:
     # An unset threshold rises with a larger min_n.
     assert readiness.anonymity == Anonymity(min_n=7, min_n_comments=10, min_n_spread=7)
     assert [role.get("de") for role in readiness.roles] == ["Teammitglied", "Führungskraft"]
+    # Leaders are named by the role as a response stores it: the default-language label.
+    assert readiness.leader_roles == ("leader",)
+    assert readiness.to_dict()["roles"][1] == {
+        "text": {"en": "leader", "de": "Führungskraft"},
+        "leader": True,
+    }
     # Bare numbers in a text field are text as written.
     assert [str(label) for label in readiness.scales["agree7"].labels] == list("1234567")
     assert readiness.item("support.visible").help == Text(
@@ -231,6 +237,24 @@ def test_content_hash_changes_with_any_text(minimal: Questionnaire) -> None:
     assert translated.content_hash != MINIMAL_HASH
     reordered = parse_questionnaire(source.replace("version: 2", "version: 3"))
     assert reordered.content_hash != MINIMAL_HASH
+
+
+def test_leader_marks_change_the_content_hash_but_not_the_answered_hash() -> None:
+    marked = READINESS.read_text(encoding="utf-8")
+    plain = marked.replace(
+        "{text: {en: leader, de: Führungskraft}, leader: true}", "{en: leader, de: Führungskraft}"
+    )
+    assert plain != marked
+    with_marks, without = parse_questionnaire(marked), parse_questionnaire(plain)
+    assert without.leader_roles == ()
+    assert with_marks.content_hash != without.content_hash
+    assert with_marks.answered_hash == without.answered_hash
+    # Old plain lists of roles stay valid, and read the same as marks set to false.
+    unmarked = plain.replace("{en: leader, de: Führungskraft}",
+                             "{text: {en: leader, de: Führungskraft}, leader: false}")
+    assert parse_questionnaire(unmarked) == without
+    reworded = plain.replace("Führungskraft", "Leitung")
+    assert parse_questionnaire(reworded).answered_hash != without.answered_hash
 
 
 def test_source_is_not_part_of_identity(minimal: Questionnaire) -> None:

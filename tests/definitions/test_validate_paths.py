@@ -59,15 +59,11 @@ def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
 def test_playbook_is_checked_against_the_questionnaire_beside_it(tmp_path: Path) -> None:
     folder = copy_minimal(tmp_path / "minimal")
     playbook = folder / "playbook.yaml"
-    playbook.write_text(
-        playbook.read_text(encoding="utf-8").replace(
-            "dimension: portfolio\n    from_level: 2", "dimension: delivery\n    from_level: 2"
-        ),
-        encoding="utf-8",
-    )
     assert validate_paths([folder]) == []
     playbook.write_text(
-        playbook.read_text(encoding="utf-8").replace("dimension: delivery", "dimension: gone"),
+        playbook.read_text(encoding="utf-8").replace(
+            "dimension: portfolio\n    from_level: 2", "dimension: gone\n    from_level: 2"
+        ),
         encoding="utf-8",
     )
     (problem,) = validate_paths([folder])
@@ -76,6 +72,55 @@ def test_playbook_is_checked_against_the_questionnaire_beside_it(tmp_path: Path)
     assert problem.message.startswith("unknown dimension 'gone'")
     # Without its questionnaire, the playbook alone has nothing to check that against.
     assert validate_paths([playbook]) == []
+
+
+def test_every_level_step_of_every_dimension_needs_two_actions(tmp_path: Path) -> None:
+    folder = copy_minimal(tmp_path / "minimal")
+    playbook = folder / "playbook.yaml"
+    text = playbook.read_text(encoding="utf-8")
+    # Move the second action (portfolio 2 -> 3) to step 3 -> 4: step 2 -> 3 is left short.
+    playbook.write_text(
+        text.replace("from_level: 2\n    to_level: 3", "from_level: 3\n    to_level: 4"),
+        encoding="utf-8",
+    )
+    (problem,) = validate_paths([folder])
+    assert str(problem) == (
+        f"{playbook}:33: actions: dimension 'portfolio' step 2 -> 3 has 1 action "
+        "(portfolio.step2-0); at least 2 are needed"
+    )
+    # A step of the other dimension with no action at all, reported at its dimension.
+    lines = [line for line in text.splitlines(keepends=True)]
+    start = next(i for i, line in enumerate(lines) if "id: delivery.step4-0" in line)
+    del lines[start : start + 6]
+    playbook.write_text("".join(lines), encoding="utf-8")
+    (problem,) = validate_paths([folder])
+    assert problem.message == (
+        "dimension 'delivery' step 4 -> 5 has 0 actions; at least 2 are needed"
+    )
+    assert problem.line is not None
+    # The playbook checked alone, or loaded on its own, has no questionnaire to cover.
+    assert validate_paths([playbook]) == []
+
+
+def test_a_readiness_playbook_needs_an_action_per_factor(tmp_path: Path) -> None:
+    folder = tmp_path / "readiness"
+    shutil.copytree(FILES / "readiness", folder)
+    playbook = folder / "playbook.yaml"
+    playbook.write_text(
+        "questionnaire: minimal-readiness\nversion: 1\nactions: []\n", encoding="utf-8"
+    )
+    assert validate_paths([folder]) == [
+        Problem(str(playbook), None, "actions",
+                "dimension 'support' has no action; at least one is needed"),
+    ]
+    playbook.write_text(
+        "questionnaire: minimal-readiness\nversion: 1\nactions:\n"
+        "  - {id: support.ask, dimension: support, from_level: 1, to_level: 2, title: Ask,\n"
+        "     objective: O, steps: [S], owner: sponsor, horizon: 30, effort: 1,\n"
+        "     success_measures: [{text: Support rises, dimension: support, direction: up}]}\n",
+        encoding="utf-8",
+    )
+    assert validate_paths([folder]) == []
 
 
 def test_playbook_of_a_broken_questionnaire_is_still_checked_alone(tmp_path: Path) -> None:
