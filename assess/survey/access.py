@@ -40,10 +40,16 @@ def draft_of(ctx: LinkContext) -> Draft | None:
 
 def invalid_link() -> tuple[str, int]:
     """The page of a link that does not lead anywhere (404)."""
-    # Unknown, malformed and revoked tokens all get exactly this answer.
+    # Unknown, malformed and revoked tokens all get exactly this answer; a browser that had
+    # started a draft on its link is also reminded of its own resume code, which carries the
+    # answers to the team's new link.
+    code = session_store.current_entry().resume_code
+    if code is not None and link_context() is not None:
+        code = None  # this browser's own link still works: only the address opened is bad
     return render_template("survey/message.html", title="Link not valid",
                            message="This link is not valid. Please ask your coach for the "
-                                   "current link of your team."), 404
+                                   "current link of your team.",
+                           resume_note=None if code is None else survey.format_code(code)), 404
 
 
 def window_closed(ctx: LinkContext) -> tuple[str, int]:

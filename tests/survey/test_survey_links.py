@@ -84,10 +84,39 @@ def test_revoking_the_link_stops_a_respondent_who_already_opened_it(respondent, 
         campaign = campaign_by_ref(CAMPAIGN)
         links.revoke_team(campaign, team_in_campaign(campaign, TEAM))
 
+    code = respondent.resume_code
     for result in (respondent.client.get("/s/page/2"), respondent.post_page(2),
                    respondent.client.get("/s/")):
-        assert (result.status_code, result.get_data()) == reference
+        # The same answer as for an unknown link, plus, for this browser only, its own
+        # resume code and what it is for: the draft carries over to a new team link.
+        assert result.status_code == reference[0]
+        page = result.get_data(as_text=True)
+        assert page.replace(_resume_note(code), "") == reference[1].decode()
+        assert _resume_note(code) in page
     assert respondent.answers() == respondent.expected(1)
+
+
+def _resume_note(code: str) -> str:
+    from assess.services.survey import format_code
+
+    return ('<p class="resume-note">Your answers so far are kept. When your team has a new '
+            "link, open it and enter your resume code "
+            f'<strong class="code">{format_code(code)}</strong> on its first page to continue '
+            "where you were.</p>\n")
+
+
+def test_a_regenerated_link_tells_a_started_respondent_how_to_continue(respondent, demo_app):
+    respondent.answer_pages(2)
+    code = respondent.resume_code
+    with demo_app.app_context():
+        campaign = campaign_by_ref(CAMPAIGN)
+        links.regenerate(campaign, team_in_campaign(campaign, TEAM))
+    stopped = respondent.client.get("/s/page/3")
+    assert stopped.status_code == 404
+    assert _resume_note(code) in stopped.get_data(as_text=True)
+    # A browser that never started sees nothing of the kind.
+    fresh = demo_app.test_client().get("/s/page/3").get_data(as_text=True)
+    assert "resume code" not in fresh
 
 
 def test_an_invalid_token_does_not_unbind_the_browser(respondent):
@@ -309,3 +338,10 @@ def test_drafts_of_the_same_team_are_not_told_apart_by_the_server(new_respondent
             Response.uid.in_([first.uid, second.uid]))).all()
         assert {row.team_id for row in rows} == {rows[0].team_id}
         assert {row.started_on for row in rows} == {rows[0].started_on}
+
+
+def test_a_bad_address_does_not_talk_of_new_links_while_the_own_one_works(respondent):
+    respondent.answer_pages(1)
+    page = respondent.client.get("/s/" + "B" * 32).get_data(as_text=True)
+    assert "This link is not valid" in page
+    assert "resume code" not in page.split("<footer")[0]
