@@ -13,6 +13,11 @@
     });
   });
 
+  // After a refused form, the summary of what to fix takes the focus: it sits at the top,
+  // where the eye is, and links to each field.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch || !window.FormData) { return; }
   var status = form.querySelector(".autosave-status");

@@ -30,7 +30,8 @@ def test_enter_in_a_question_moves_forward(page: Page, live_server, viewport) ->
     # Back is still there, and still on the left of the forward button.
     back = page.get_by_role("button", name="Back").bounding_box()
     forward = page.get_by_role("button", name="Save and continue").bounding_box()
-    assert back is not None and forward is not None
+    assert back is not None
+    assert forward is not None
     assert back["x"] < forward["x"]
 
 
