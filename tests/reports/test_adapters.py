@@ -179,3 +179,18 @@ def test_heat_map_cells_difference_from_the_baseline_mean():
     assert chart.rows[atlas][1].startswith(f"difference from the baseline {cells[atlas][0].text}")
     with pytest.raises(ValueError, match="needs the baseline"):
         heat_map_cells(teams, "difference")
+
+
+def test_a_placement_says_when_the_team_is_only_protecting_another():
+    maturity = campaign().teams
+    hidden = [label for g, label in enumerate(maturity.labels)
+              if maturity.suppressed[g].any()]
+    assert hidden
+    verdicts = ReadinessVerdicts(
+        tuple(hidden), ("leadership",), np.array(["ready"] * len(hidden), dtype=object),
+        np.array([None] * len(hidden), dtype=object),
+        np.zeros((len(hidden), 1), dtype=bool), np.zeros((len(hidden), 1), dtype=bool))
+    for label, placed in zip(hidden, readiness_placements(verdicts, maturity), strict=True):
+        g = maturity.row(label)
+        only_protecting = bool(np.all(maturity.complementary[g][maturity.suppressed[g]]))
+        assert placed.protected is only_protecting

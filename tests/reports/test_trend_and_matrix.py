@@ -167,3 +167,16 @@ def test_clear_change_marks_of_close_waves_wrap_onto_two_lines():
     assert len(marks) == 7
     spans = [visible_text(s) for s in marks[0].iter(SVG + "tspan")]
     assert spans == ["\u25b2 clear", "change"]
+
+
+def test_a_team_hidden_to_protect_a_smaller_one_is_not_said_to_lack_responses():
+    teams = [*TEAMS, ReadinessPlacement("Granite", "ready", None, protected=True)]
+    chart = readiness_matrix(teams, id_prefix="mx", title="Where teams stand")
+    check_common(chart, "mx")
+    rows = {row[0]: row for row in chart.rows}
+    assert rows["Granite"][3] == "not placed: hidden to protect a smaller group"
+    assert rows["Fjord"][3] == "not placed: not enough responses"
+    assert "Not placed (hidden to protect a smaller group): Granite" in chart.svg
+    assert "Not placed (not enough responses): Fjord" in chart.svg
+    assert "Granite" not in chart.svg.split("Not placed (not enough responses)")[1].split(
+        "</text>")[0]

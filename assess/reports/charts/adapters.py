@@ -169,12 +169,17 @@ def readiness_placements(verdicts: ReadinessVerdicts,
     out = []
     for i, label in enumerate(verdicts.labels):
         level = None
+        protected = False
         if maturity is not None and label in maturity.labels:
-            row = maturity.level_band[maturity.row(label)]
-            visible = ~maturity.suppressed[maturity.row(label)]
-            if row.size and bool(np.all(np.isfinite(row) & visible)):
+            g = maturity.row(label)
+            row = maturity.level_band[g]
+            hidden = maturity.suppressed[g]
+            if row.size and bool(np.all(np.isfinite(row) & ~hidden)):
                 level = float(np.mean(row))
-        out.append(ReadinessPlacement(str(label), verdicts.verdict[i], level))
+            # Hidden only to protect a smaller group: the team has responses enough itself.
+            protected = bool(hidden.any() and np.all(maturity.complementary[g][hidden]))
+        out.append(ReadinessPlacement(str(label), verdicts.verdict[i], level,
+                                      protected=protected))
     return out
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from assess.scoring.results import READINESS_VERDICTS
 
 from ._svg import (
+    COMPLEMENTARY_TEXT,
     HIDDEN_TEXT,
     LINE,
     MUTED,
@@ -68,11 +69,15 @@ class ReadinessPlacement:
     maturity : float or None
         The team's maturity on the level scale (e.g. its mean level over the dimensions);
         None/NaN/inf when unknown.
+    protected : bool
+        The team is not placed only because its numbers are hidden to protect a smaller
+        group (complementary suppression), not for want of its own responses.
     """
 
     label: str
     readiness: str | None = None
     maturity: float | None = None
+    protected: bool = False
 
     def __post_init__(self) -> None:
         if self.readiness is not None and self.readiness not in READINESS_VERDICTS:
@@ -122,19 +127,20 @@ def readiness_matrix(
         raise ValueError(f"maturity_cut must be a finite number, got {maturity_cut!r}")
     mat = clean(maturity_label)
     groups: dict[str, list[str]] = {name: [] for name in MATRIX_CELLS.values()}
-    unplaced: list[str] = []
+    unplaced: dict[str, list[str]] = {HIDDEN_TEXT: [], COMPLEMENTARY_TEXT: []}
     table: list[tuple[str, ...]] = []
     for pl in placements:
         name = clean(pl.label)
         m = finite(pl.maturity)
         cell = matrix_cell(pl.readiness, m, cut)
+        reason = COMPLEMENTARY_TEXT if pl.protected else HIDDEN_TEXT
         if cell is None:
-            unplaced.append(name)
+            unplaced[reason].append(name)
         else:
             groups[cell].append(name + (CONDITIONAL_MARK if pl.readiness == CONDITIONAL else ""))
-        table.append((name, pl.readiness or HIDDEN_TEXT,
-                      fmt(m, decimals) if m is not None else HIDDEN_TEXT,
-                      cell or f"not placed: {HIDDEN_TEXT}"))
+        table.append((name, pl.readiness or reason,
+                      fmt(m, decimals) if m is not None else reason,
+                      cell or f"not placed: {reason}"))
 
     shown = max([min(len(v), _MAX_NAMES) + (len(v) > _MAX_NAMES) for v in groups.values()] + [1])
     cell_h = 46 + shown * _NAME_H
@@ -179,9 +185,11 @@ def readiness_matrix(
     y = _TOP + 2 * cell_h + 20
     body.append(label(_LEFT, y, f"{CONDITIONAL_MARK} conditionally ready", "chart-note",
                       size=11, extra=f' fill="{MUTED}"'))
-    if unplaced:
+    for reason, names in unplaced.items():
+        if not names:
+            continue
         y += 18
-        line = f"Not placed ({HIDDEN_TEXT}): " + "; ".join(unplaced)
+        line = f"Not placed ({reason}): " + "; ".join(names)
         body.append(label(8, y, truncate(line, fit(_W - 16, 11)), "chart-note", size=11,
                           full=line))
     height = y + 10
@@ -191,7 +199,7 @@ def readiness_matrix(
         f"Readiness (ready or conditionally ready, or not yet) against {mat} (below "
         f"{fmt(cut, 2)}, or {fmt(cut, 2)} or more) for {plural(len(placements), 'team')}: "
         f"{counts}.",
-        f"{len(unplaced)} not placed: {HIDDEN_TEXT}." if unplaced else "",
+        *(f"{len(names)} not placed: {reason}." for reason, names in unplaced.items() if names),
     ]))
     svg = svg_document(id_prefix=p, kind="readiness-matrix", width=_W, height=height,
                        title=title, description=desc, body=body)
