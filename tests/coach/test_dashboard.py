@@ -535,3 +535,23 @@ def test_no_none_nan_or_infinity_reaches_the_page(demo_app: Flask, query: str) -
     html = _demo_client(demo_app).get(_url(campaign_id, query)).get_data(as_text=True)
     for bad in (r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"\binf\b", r"\bInfinity\b"):
         assert re.search(bad, html) is None, bad
+
+
+def test_demo_results_pages_say_they_are_demo_data(demo_app: Flask) -> None:
+    from tests.conftest import demo_credentials
+
+    client = demo_app.test_client()
+    owner = demo_credentials(demo_app)
+    client.post("/login", data={"email": owner["email"], "password": owner["password"]})
+    home = client.get("/coach/").get_data(as_text=True)
+    start = home.index('href="/coach/campaigns/') + len('href="')
+    campaign_page = home[start:home.index('"', start)]
+    results = client.get(campaign_page.rstrip("/") + "/results")
+    assert results.status_code == 200
+    page = results.get_data(as_text=True)
+    heading = page[page.index("<h1"):page.index("</h1>")]
+    assert "Demo data" in heading
+    team_start = page.index('href="', page.index("/results/teams/") - 60)
+    team_href = page[team_start + 6:page.index('"', team_start + 6)]
+    team_page = client.get(team_href).get_data(as_text=True)
+    assert "Demo data" in team_page[team_page.index("<h1"):team_page.index("</h1>")]
