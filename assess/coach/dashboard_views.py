@@ -28,10 +28,7 @@ def results(campaign_id: int) -> ResponseReturnValue:
     if state.visible:
         view = dashboard.dashboard(campaign, choice, value=value)
         baseline_choices.remember_summary(campaign, view.result)
-    options = baseline_choices.options(campaign)
-    option = next((o for o in options if o.key == key), None)
-    if option is None:  # a stored key listed under another name, or unknown (404)
-        option = baseline_choices.option_for(campaign, key)
+    options, option = baseline_choices.options_and_option(campaign, key)
     if view is not None:
         view = dashboard.with_provenance(view, campaign, option)
     team_page = "coach.team_results" in current_app.view_functions

@@ -28,10 +28,7 @@ def team_results(campaign_id: int, team_id: int) -> ResponseReturnValue:
         choice = baseline_choices.resolve(campaign, key, team=team.name)  # 404 if unknown
         report = team_report.team_report(campaign, team, choice)
         baseline_choices.remember_summary(campaign, report.result)
-    options = baseline_choices.options(campaign, team=team.name)
-    option = next((o for o in options if o.key == key), None)
-    if option is None:  # a stored key listed under another name, or unknown (404)
-        option = baseline_choices.option_for(campaign, key, team=team.name)
+    options, option = baseline_choices.options_and_option(campaign, key, team=team.name)
     dashboard_url = (url_for("coach.results", campaign_id=campaign.id)
                      if "coach.results" in current_app.view_functions else None)
     return render_template(

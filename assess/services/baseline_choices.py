@@ -392,6 +392,18 @@ def option_for(campaign: Campaign, key: str | None, *, team: str | None = None
     return _of_record(chosen, f"Stored: {record.name}", "stored", record, titles)
 
 
+def options_and_option(campaign: Campaign, key: str, *, team: str | None = None
+                       ) -> tuple[list[BaselineOption], BaselineOption]:
+    """The selector's :func:`options` and the one ``key`` names among them, for a page: a
+    stored key listed under another name ("campaign", "pool") is looked up with
+    :func:`option_for`, and an unknown key raises :class:`NotFound`."""
+    listed = options(campaign, team=team)
+    option = next((o for o in listed if o.key == key), None)
+    if option is None:  # a stored key listed under another name, or unknown (404)
+        option = option_for(campaign, key, team=team)
+    return listed, option
+
+
 def _checked(campaign: Campaign, key: str | None) -> str:
     if key is None or key == "":
         return default_key(campaign)
