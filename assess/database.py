@@ -119,6 +119,11 @@ _UNAVAILABLE_TEXTS = ("connection refused", "connection failed", "server closed 
                       "unable to open database file")
 
 
+def _message(exc: DBAPIError) -> str:
+    """The driver's error message in lower case (the wrapper's when there is none)."""
+    return str(exc.orig if exc.orig is not None else exc).lower()
+
+
 def is_unavailable(exc: DBAPIError) -> bool:
     """Whether a database error means "cannot reach the database" rather than a bug."""
     if exc.connection_invalidated:
@@ -126,7 +131,7 @@ def is_unavailable(exc: DBAPIError) -> bool:
     code = getattr(exc.orig, "sqlstate", None)
     if isinstance(code, str) and (code.startswith("08") or code in _UNAVAILABLE_STATES):
         return True
-    text = str(exc.orig if exc.orig is not None else exc).lower()
+    text = _message(exc)
     return any(part in text for part in _UNAVAILABLE_TEXTS)
 
 
@@ -182,13 +187,13 @@ def run_write(work: Callable[[], T], *, attempts: int = 3) -> T:
 
 
 def _is_storage_full(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    text = _message(exc)
     # SQLite's SQLITE_FULL; PostgreSQL's disk_full (53100).
     return "database or disk is full" in text or getattr(exc.orig, "sqlstate", None) == "53100"
 
 
 def _is_transient(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    text = _message(exc)
     code = getattr(exc.orig, "sqlstate", None)
     return (
         "database is locked" in text
